@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer).
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  root: '.',
+  publicDir: 'assets',
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolationHeaders },
+  preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
+  build: { outDir: 'dist', emptyOutDir: false },
+  worker: { format: 'es' },
+  test: {
+    include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'game/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    // Model tests are CPU heavy; running files in parallel on 2 cores only adds contention.
+    fileParallelism: false,
+  },
+});
