@@ -1,0 +1,85 @@
+/**
+ * The two data movements of a convolution as a GEMM, NHWC, written as flat
+ * loops V8 compiles well. Rows of the "column" matrix are output pixels
+ * m = (b, oy, ox); columns are filter taps k = (kh, kw, c) — the order of a
+ * tfjs filter [fH, fW, inC, outC] seen as a [K, outC] matrix.
+ */
+import type { ConvGeometry } from './wasm_util.js';
+
+/**
+ * colsT[k, m] = x[b, oy·s + kh·d − pad, ox·s + kw·d − pad, c] (0 outside):
+ * the transposed im2col matrix [K, M], so that dW[K, outC] = colsT · dy[M, outC]
+ * is a plain GEMM.
+ */
+export function im2colTransposed(x: Float32Array, g: ConvGeometry, colsT: Float32Array): void {
+  const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const m = batch * outH * outW;
+  const rowStrideX = inW * inC;
+  const imageStrideX = inH * rowStrideX;
+  for (let kh = 0; kh < fH; kh++) {
+    for (let kw = 0; kw < fW; kw++) {
+      // Output columns ox whose input column ix = ox·s + kw·d − pad is inside the image.
+      const colOff = kw * dilationW - padLeft;
+      let oxLo = colOff >= 0 ? 0 : Math.ceil(-colOff / strideW);
+      let oxHi = Math.min(outW, Math.floor((inW - 1 - colOff) / strideW) + 1);
+      if (oxLo > outW) oxLo = outW;
+      if (oxHi < oxLo) oxHi = oxLo;
+      for (let c = 0; c < inC; c++) {
+        const rowBase = ((kh * fW + kw) * inC + c) * m;
+        let dst = rowBase;
+        for (let b = 0; b < batch; b++) {
+          const xImage = b * imageStrideX + c;
+          for (let oy = 0; oy < outH; oy++) {
+            const iy = oy * strideH + kh * dilationH - padTop;
+            if (iy < 0 || iy >= inH) {
+              colsT.fill(0, dst, dst + outW);
+              dst += outW;
+              continue;
+            }
+            let ox = 0;
+            for (; ox < oxLo; ox++) colsT[dst++] = 0;
+            let src = xImage + iy * rowStrideX + (oxLo * strideW + colOff) * inC;
+            const step = strideW * inC;
+            for (; ox < oxHi; ox++) {
+              colsT[dst++] = x[src];
+              src += step;
+            }
+            for (; ox < outW; ox++) colsT[dst++] = 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of im2col: dx[b, iy, ix, c] += cols[m, k] for every (m, k) that
+ * lands inside the image. dx must be zeroed by the caller.
+ */
+export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+  const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const k = fH * fW * inC;
+  const rowStrideX = inW * inC;
+  const imageStrideX = inH * rowStrideX;
+  let row = 0;
+  for (let b = 0; b < batch; b++) {
+    const xImage = b * imageStrideX;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++, row += k) {
+        for (let kh = 0; kh < fH; kh++) {
+          const iy = oy * strideH + kh * dilationH - padTop;
+          if (iy < 0 || iy >= inH) continue;
+          const xRow = xImage + iy * rowStrideX;
+          for (let kw = 0; kw < fW; kw++) {
+            const ix = ox * strideW + kw * dilationW - padLeft;
+            if (ix < 0 || ix >= inW) continue;
+            let src = row + (kh * fW + kw) * inC;
+            let dst = xRow + ix * inC;
+            const end = dst + inC;
+            while (dst < end) dx[dst++] += cols[src++];
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Small helpers for kernels written in TypeScript on top of the wasm backend:
+ * they work on TensorInfo (no tf.Tensor, no tape) and reuse the backend's own
+ * kernels (XNNPACK matmul, transpose) for the heavy lifting.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
+export interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/** A TensorInfo with another shape over the same data (no copy, no ref count). */
+export function view(info: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  return { dataId: info.dataId, shape, dtype: info.dtype };
+}
+
+function backendKernel(name: string): tf.KernelFunc {
+  const k = tf.getKernel(name, 'wasm');
+  if (!k) throw new Error(`wasm kernel ${name} is missing`);
+  return k.kernelFunc;
+}
+
+/**
+ * out[M,N] = a[M,K] · b[K,N], both row-major, no transposes, batch 1: the one
+ * form the wasm backend sends to XNNPACK's fully-connected GEMM (every other
+ * form takes a scalar triple loop). b is packed by XNNPACK, so keep it the
+ * smaller operand where there is a choice.
+ */
+export function matmul(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorInfo, m: number, k: number, n: number): tf.TensorInfo {
+  const out = backendKernel('BatchMatMul')({
+    inputs: { a: view(a, [1, m, k]), b: view(b, [1, k, n]) },
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: { transposeA: false, transposeB: false },
+  }) as tf.TensorInfo;
+  return out;
+}
+
+/** Row-major [rows, cols] → [cols, rows] with the backend's transpose kernel. */
+export function transpose2d(backend: WasmBackendLike, x: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
+  return backendKernel('Transpose')({
+    inputs: { x: view(x, [rows, cols]) },
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: { perm: [1, 0] },
+  }) as tf.TensorInfo;
+}
+
+export function dispose(backend: WasmBackendLike, ...infos: tf.TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+/** Geometry shared by the conv gradient kernels, NHWC only. */
+export interface ConvGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  fH: number;
+  fW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export function convGeometry(
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  strides: number | [number, number],
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding,
+  dataFormat: 'NHWC' | 'NCHW' | undefined,
+  dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined,
+  dilations: number | [number, number] = 1,
+): ConvGeometry {
+  if (dataFormat === 'NCHW') throw new Error('doodle2photo wasm conv kernels support NHWC only');
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    strides,
+    dilations,
+    pad as 'same',
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    fH: info.filterHeight,
+    fW: info.filterWidth,
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    dilationH: info.dilationHeight,
+    dilationW: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
