@@ -1,0 +1,101 @@
+/**
+ * ModelConfig: everything that decides the shape of the pix2pix networks.
+ * It is data — stored in checkpoints and theme.json — so a saved model can
+ * always be rebuilt exactly. Defaults reproduce pix2pix `unet_256` + the 70×70
+ * PatchGAN (`basic` D, n_layers 3).
+ */
+export type Norm = 'batch' | 'instance' | 'none';
+export type GanMode = 'vanilla' | 'lsgan';
+
+export interface ModelConfig {
+  /** Square input/output side in pixels. */
+  size: number;
+  inChannels: number;
+  outChannels: number;
+  /** Generator filters in the outermost layer. */
+  ngf: number;
+  /** Discriminator filters in the first layer. */
+  ndf: number;
+  /** Number of stride-2 downsampling steps in the U-Net (8 for unet_256, 7 for unet_128). */
+  depth: number;
+  /** Largest channel count any U-Net layer may have (reference: 8·ngf). */
+  channelCap: number;
+  norm: Norm;
+  /** Dropout 0.5 in the first three decoder blocks (reference: on). */
+  dropout: boolean;
+  /** PatchGAN stride-2 layers (3 = 70×70 receptive field). */
+  nLayersD: number;
+}
+
+export const MIN_SIZE = 16;
+export const MAX_SIZE = 1024;
+export const MAX_FILTERS = 512;
+
+/** The reference configuration for a given side: depth log2(size) (bottleneck 1×1), as pix2pix's unet_256/unet_128. */
+export function defaultConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
+  const size = overrides.size ?? 256;
+  const ngf = overrides.ngf ?? 64;
+  const base: ModelConfig = {
+    size,
+    inChannels: 3,
+    outChannels: 3,
+    ngf,
+    ndf: overrides.ndf ?? 64,
+    depth: Number.isInteger(Math.log2(size)) ? Math.log2(size) : 8,
+    channelCap: ngf * 8,
+    norm: 'batch',
+    dropout: true,
+    nLayersD: 3,
+  };
+  return { ...base, ...overrides };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/** Every problem with a config, as sentences a person can act on. Empty when valid. */
+export function configProblems(config: unknown): string[] {
+  if (typeof config !== 'object' || config === null) return ['config must be an object'];
+  const c = config as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of ['size', 'inChannels', 'outChannels', 'ngf', 'ndf', 'depth', 'channelCap', 'nLayersD'] as const) {
+    if (!isPositiveInt(c[key])) problems.push(`${key} must be a positive integer (got ${JSON.stringify(c[key])})`);
+  }
+  if (!['batch', 'instance', 'none'].includes(c.norm as string)) {
+    problems.push(`norm must be "batch", "instance" or "none" (got ${JSON.stringify(c.norm)})`);
+  }
+  if (typeof c.dropout !== 'boolean') problems.push(`dropout must be true or false (got ${JSON.stringify(c.dropout)})`);
+  if (problems.length) return problems;
+  const cfg = c as unknown as ModelConfig;
+  if (cfg.size < MIN_SIZE || cfg.size > MAX_SIZE) problems.push(`size ${cfg.size} is out of range: use ${MIN_SIZE}..${MAX_SIZE}`);
+  if (cfg.size % 2 ** cfg.depth !== 0) {
+    const ok = Math.floor(cfg.size / 2 ** cfg.depth) * 2 ** cfg.depth || 2 ** cfg.depth;
+    problems.push(
+      `size ${cfg.size} is not divisible by 2^depth = ${2 ** cfg.depth}: the U-Net halves the image ${cfg.depth} times. ` +
+        `Use a size that is a multiple of ${2 ** cfg.depth} (e.g. ${ok}) or a smaller depth.`,
+    );
+  }
+  if (cfg.depth < 2 || cfg.depth > 10) problems.push(`depth ${cfg.depth} is out of range: use 2..10`);
+  for (const key of ['ngf', 'ndf', 'channelCap'] as const) {
+    if (cfg[key] > MAX_FILTERS * 8) problems.push(`${key} ${cfg[key]} is unreasonably large (max ${MAX_FILTERS * 8})`);
+  }
+  if (cfg.channelCap < cfg.ngf) problems.push(`channelCap ${cfg.channelCap} must be at least ngf (${cfg.ngf})`);
+  if (cfg.nLayersD > 6) problems.push(`nLayersD ${cfg.nLayersD} is out of range: use 1..6`);
+  if (cfg.size / 2 ** cfg.nLayersD < 4) {
+    problems.push(`nLayersD ${cfg.nLayersD} downsamples a ${cfg.size}px image below 4px; use fewer discriminator layers`);
+  }
+  return problems;
+}
+
+/** Throws a ConfigError listing every problem, or returns the config typed. */
+export function validateConfig(config: unknown): ModelConfig {
+  const problems = configProblems(config);
+  if (problems.length) throw new ConfigError(`Invalid model config: ${problems.join('; ')}`);
+  return config as ModelConfig;
+}

@@ -1,0 +1,162 @@
+import * as tf from '@tensorflow/tfjs';
+import { type ModelConfig, validateConfig } from './config';
+import { InstanceNormalization } from './layers/instanceNorm';
+
+/**
+ * The pix2pix U-Net generator (Isola et al., `unet_256` in
+ * junyanz/pytorch-CycleGAN-and-pix2pix), built with the tfjs-layers
+ * functional API so it can be saved/loaded in the standard layers format.
+ *
+ * For the default 256×256, ngf 64, depth 8 (C = ngf, channels capped at 8C):
+ *   encoder                                   decoder (skip = concat with the mirrored encoder output)
+ *   down0 [b,256,256,3]   => [b,128,128,C]     up0 [b,128,128,2C]  => [b,256,256,3]   tanh
+ *   down1 [b,128,128,C]   => [b,64,64,2C]      up1 [b,64,64,4C]    => [b,128,128,C]
+ *   down2 [b,64,64,2C]    => [b,32,32,4C]      up2 [b,32,32,8C]    => [b,64,64,2C]
+ *   down3 [b,32,32,4C]    => [b,16,16,8C]      up3 [b,16,16,16C]   => [b,32,32,4C]
+ *   down4 [b,16,16,8C]    => [b,8,8,8C]        up4 [b,8,8,16C]     => [b,16,16,8C]   dropout
+ *   down5 [b,8,8,8C]      => [b,4,4,8C]        up5 [b,4,4,16C]     => [b,8,8,8C]     dropout
+ *   down6 [b,4,4,8C]      => [b,2,2,8C]        up6 [b,2,2,16C]     => [b,4,4,8C]     dropout
+ *   down7 [b,2,2,8C]      => [b,1,1,8C]        up7 [b,1,1,8C]      => [b,2,2,8C]     (innermost)
+ * Every down block is LeakyReLU(0.2) → Conv 4×4 stride 2 → norm, except
+ * down0 (no activation before, no norm) and down7 (no norm). Every up block is
+ * ReLU → transposed Conv 4×4 stride 2 → norm (→ dropout 0.5), except up0 (no
+ * norm, bias, tanh). Smaller depths drop inner blocks (unet_128 = depth 7).
+ */
+
+/** Weight init N(0, 0.02) as in pix2pix; seeded so a run's weights are reproducible. */
+export const INIT_STDDEV = 0.02;
+export const LEAKY_SLOPE = 0.2;
+/** PyTorch BatchNorm2d defaults: momentum 0.1 (tfjs counts the other way), eps 1e-5. */
+export const BN_MOMENTUM = 0.9;
+export const NORM_EPSILON = 1e-5;
+/** How many decoder blocks after the innermost one use dropout (reference: num_downs − 5, i.e. 3 for unet_256). */
+const MAX_DROPOUT_BLOCKS = 3;
+const DROPOUT_RATE = 0.5;
+
+export interface BuildOptions {
+  seed?: number;
+  name?: string;
+}
+
+/** Channels after encoder level i (0 = outermost). */
+export function encoderChannels(config: ModelConfig, level: number): number {
+  return Math.min(config.ngf * 2 ** level, config.channelCap);
+}
+
+/** Number of decoder blocks with dropout (innermost excluded), as pix2pix: num_downs − 5, at most 3. */
+export function dropoutBlocks(config: ModelConfig): number {
+  return config.dropout ? Math.max(0, Math.min(MAX_DROPOUT_BLOCKS, config.depth - 5)) : 0;
+}
+
+/** Seeded initializers; every layer gets its own seed so layers differ. */
+export class InitSeeds {
+  private next: number;
+  constructor(seed = 1) {
+    this.next = seed * 1000;
+  }
+  kernel(): tf.initializers.Initializer {
+    return tf.initializers.randomNormal({ mean: 0, stddev: INIT_STDDEV, seed: this.next++ });
+  }
+  gamma(): tf.initializers.Initializer {
+    return tf.initializers.randomNormal({ mean: 1, stddev: INIT_STDDEV, seed: this.next++ });
+  }
+}
+
+/** Normalisation layer for a config, or null for 'none'. */
+export function normLayer(config: ModelConfig, name: string, seeds: InitSeeds): tf.layers.Layer | null {
+  switch (config.norm) {
+    case 'batch':
+      return tf.layers.batchNormalization({
+        name,
+        momentum: BN_MOMENTUM,
+        epsilon: NORM_EPSILON,
+        gammaInitializer: seeds.gamma(),
+      });
+    case 'instance':
+      return new InstanceNormalization({ name, epsilon: NORM_EPSILON });
+    case 'none':
+      return null;
+  }
+}
+
+/** Convs followed by batch norm need no bias (the norm's offset replaces it), as in pix2pix. */
+export function convUsesBias(config: ModelConfig): boolean {
+  return config.norm !== 'batch';
+}
+
+const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor =>
+  layer.apply(x) as tf.SymbolicTensor;
+
+export function buildGenerator(config: ModelConfig, options: BuildOptions = {}): tf.LayersModel {
+  validateConfig(config);
+  const seeds = new InitSeeds(options.seed ?? 1);
+  const bias = convUsesBias(config);
+  const { size, depth } = config;
+  const input = tf.input({ shape: [size, size, config.inChannels], name: 'edges' });
+
+  // Encoder: skips[i] is the output of down block i.
+  const skips: tf.SymbolicTensor[] = [];
+  let x = input;
+  for (let level = 0; level < depth; level++) {
+    const outermost = level === 0;
+    const innermost = level === depth - 1;
+    if (!outermost) x = apply(tf.layers.leakyReLU({ alpha: LEAKY_SLOPE, name: `down${level}_lrelu` }), x);
+    x = apply(
+      tf.layers.conv2d({
+        name: `down${level}_conv`,
+        filters: encoderChannels(config, level),
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        // The outermost conv feeds no norm, so its bias is not redundant (this is also what
+        // makes the trainable count equal the reference 54,414,019 for ngf 64).
+        useBias: outermost || bias,
+        kernelInitializer: seeds.kernel(),
+      }),
+      x,
+    );
+    if (!outermost && !innermost) {
+      const norm = normLayer(config, `down${level}_norm`, seeds);
+      if (norm) x = apply(norm, x);
+    }
+    skips.push(x);
+  }
+
+  // Decoder, innermost first: up block i undoes down block i.
+  const withDropout = dropoutBlocks(config);
+  for (let level = depth - 1; level >= 0; level--) {
+    const outermost = level === 0;
+    const innermost = level === depth - 1;
+    x = apply(tf.layers.reLU({ name: `up${level}_relu` }), x);
+    x = apply(
+      tf.layers.conv2dTranspose({
+        name: `up${level}_conv`,
+        filters: outermost ? config.outChannels : encoderChannels(config, level - 1),
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        useBias: outermost ? true : bias,
+        kernelInitializer: seeds.kernel(),
+      }),
+      x,
+    );
+    if (outermost) {
+      x = apply(tf.layers.activation({ activation: 'tanh', name: 'photo' }), x);
+      break;
+    }
+    const norm = normLayer(config, `up${level}_norm`, seeds);
+    if (norm) x = apply(norm, x);
+    const blocksFromInnermost = depth - 1 - level; // 0 for the innermost block
+    if (blocksFromInnermost >= 1 && blocksFromInnermost <= withDropout) {
+      x = apply(tf.layers.dropout({ rate: DROPOUT_RATE, name: `up${level}_dropout` }), x);
+    }
+    // Skip connection: [encoder output, decoder output] along channels, as torch.cat([x, model(x)], 1).
+    x = tf.layers.concatenate({ name: `up${level}_skip` }).apply([skips[level - 1], x]) as tf.SymbolicTensor;
+  }
+  return tf.model({ inputs: input, outputs: x, name: options.name ?? 'generator' });
+}
+
+/** Trainable parameter count (what pix2pix prints), excluding batch-norm running statistics. */
+export function countTrainableParams(model: tf.LayersModel): number {
+  return model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+}
