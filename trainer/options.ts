@@ -1,0 +1,125 @@
+import type { GanMode, ModelConfig, Norm } from '../shared/config';
+import type { BackendChoice } from './backend';
+import type { DatasetFormat, Direction } from './data/types';
+
+/**
+ * Every training option, parsed once (trainer/cli/train.ts) and stored in the
+ * checkpoint beside the weights, as the reference stores opt.txt: the stored
+ * options are the truth when a run is resumed.
+ */
+export interface TrainOptions {
+  data: string | null;
+  format: DatasetFormat;
+  direction: Direction;
+  size: number;
+  loadSize: number;
+  flip: boolean;
+  ngf: number;
+  ndf: number;
+  nLayersD: number;
+  depth: number | null;
+  channelCap: number | null;
+  norm: Norm;
+  dropout: boolean;
+  ganMode: GanMode;
+  lambdaL1: number;
+  lr: number;
+  beta1: number;
+  batch: number;
+  epochs: number;
+  epochsDecay: number;
+  iters: number | null;
+  backend: BackendChoice;
+  out: string;
+  seed: number;
+  /** Iterations between checkpoints. */
+  saveEvery: number;
+  /** Iterations between sample grids and report updates. */
+  sampleEvery: number;
+  json: boolean;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  data: null,
+  format: 'synthetic',
+  direction: 'AtoB',
+  size: 64,
+  loadSize: 72,
+  flip: true,
+  ngf: 16,
+  ndf: 16,
+  nLayersD: 3,
+  depth: null,
+  channelCap: null,
+  norm: 'batch',
+  dropout: true,
+  ganMode: 'vanilla',
+  lambdaL1: 100,
+  lr: 2e-4,
+  beta1: 0.5,
+  batch: 1,
+  epochs: 5,
+  epochsDecay: 5,
+  iters: null,
+  backend: 'auto',
+  out: 'runs/latest',
+  seed: 1,
+  saveEvery: 250,
+  sampleEvery: 100,
+  json: false,
+};
+
+/**
+ * Options that define the run (network shape, data, optimisation): resuming
+ * with a different value would silently train something else, so it is refused.
+ * The rest (backend, iteration budget, logging) may change on resume.
+ */
+export const RUN_DEFINING_OPTIONS = [
+  'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'ngf', 'ndf', 'nLayersD', 'depth', 'channelCap',
+  'norm', 'dropout', 'ganMode', 'lambdaL1', 'lr', 'beta1', 'batch', 'epochs', 'epochsDecay', 'seed',
+] as const satisfies readonly (keyof TrainOptions)[];
+
+export function modelConfigFrom(options: TrainOptions): ModelConfig {
+  const depth = options.depth ?? Math.round(Math.log2(options.size));
+  return {
+    size: options.size,
+    inChannels: 3,
+    outChannels: 3,
+    ngf: options.ngf,
+    ndf: options.ndf,
+    depth,
+    channelCap: options.channelCap ?? options.ngf * 8,
+    norm: options.norm,
+    dropout: options.dropout,
+    nLayersD: options.nLayersD,
+  };
+}
+
+/** Iteration count and the linear-decay learning-rate schedule of pix2pix (`--lr_policy linear`). */
+export class Schedule {
+  readonly itersPerEpoch: number;
+  readonly totalIters: number;
+  readonly decayStart: number;
+
+  constructor(options: Pick<TrainOptions, 'epochs' | 'epochsDecay' | 'iters' | 'batch' | 'lr'>, datasetLength: number) {
+    this.itersPerEpoch = Math.max(1, Math.ceil(datasetLength / options.batch));
+    const epochTotal = options.epochs + options.epochsDecay;
+    this.totalIters = options.iters ?? epochTotal * this.itersPerEpoch;
+    // With --iters the same shape is kept: constant for epochs/(epochs+decay) of the run, then linear to 0.
+    const constantShare = epochTotal > 0 ? options.epochs / epochTotal : 1;
+    this.decayStart = Math.round(this.totalIters * constantShare);
+    this.baseLr = options.lr;
+  }
+
+  private readonly baseLr: number;
+
+  lrAt(step: number): number {
+    if (step < this.decayStart) return this.baseLr;
+    const decayLength = this.totalIters - this.decayStart + 1;
+    return this.baseLr * Math.max(0, 1 - (step - this.decayStart + 1) / decayLength);
+  }
+
+  epochAt(step: number): number {
+    return Math.floor(step / this.itersPerEpoch);
+  }
+}

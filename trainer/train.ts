@@ -1,0 +1,207 @@
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { Pix2PixModel, type Losses, DEFAULT_HYPERPARAMS, type TrainHyperparams } from '../shared/pix2pix';
+import { Rng } from '../shared/random';
+import { type CheckpointState, type LossRecord, CHECKPOINT_VERSION, loadTrainingCheckpoint, saveCheckpoint } from './checkpoint';
+import { openDataset } from './data';
+import type { Dataset, Sample } from './data/types';
+import { modelConfigFrom, Schedule, type TrainOptions } from './options';
+import type { ProgressSink } from './progress';
+import { SAMPLES_DIR, writeReport, writeSampleGrid } from './report';
+
+/** How many fixed examples each sample grid shows. */
+const SAMPLE_ROWS = 4;
+/** Loss history keeps one record per this many iterations (the report's curves). */
+const HISTORY_EVERY = 10;
+
+export class TrainingStopped extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'TrainingStopped';
+  }
+}
+
+export interface TrainResult {
+  runDir: string;
+  step: number;
+  seconds: number;
+  lastLosses: Losses | null;
+  history: LossRecord[];
+}
+
+export interface TrainContext {
+  backend: string;
+  progress: ProgressSink;
+  log: (line: string) => void;
+  /** Set by a signal handler: the loop saves a checkpoint and returns. */
+  shouldStop?: () => boolean;
+}
+
+function hyperFrom(options: TrainOptions): TrainHyperparams {
+  return { ...DEFAULT_HYPERPARAMS, ganMode: options.ganMode, lambdaL1: options.lambdaL1, lr: options.lr, beta1: options.beta1 };
+}
+
+/**
+ * The data stream is a pure function of (seed, step): the epoch's order comes
+ * from Rng(seed, epoch) and each sample's augmentation from Rng(seed, step, k).
+ * A resumed run therefore draws exactly the batches the uninterrupted run would.
+ */
+function batchIndices(seed: number, step: number, batch: number, length: number, itersPerEpoch: number): number[] {
+  const epoch = Math.floor(step / itersPerEpoch);
+  const order = new Rng(seed * 7919 + epoch * 104729 + 1).shuffle([...Array(length).keys()]);
+  const start = (step % itersPerEpoch) * batch;
+  return Array.from({ length: batch }, (_, k) => order[(start + k) % length]);
+}
+
+async function loadBatch(dataset: Dataset, options: TrainOptions, step: number, itersPerEpoch: number): Promise<Sample[]> {
+  const indices = batchIndices(options.seed, step, options.batch, dataset.length, itersPerEpoch);
+  return Promise.all(indices.map((index, k) => dataset.sample(index, new Rng((options.seed * 31 + step) * 131 + k), true)));
+}
+
+function toBatchTensors(samples: Sample[], size: number): { edges: tf.Tensor4D; photos: tf.Tensor4D } {
+  const n = samples.length;
+  const plane = size * size * 3;
+  const edges = new Float32Array(n * plane);
+  const photos = new Float32Array(n * plane);
+  samples.forEach((s, i) => {
+    edges.set(s.edges, i * plane);
+    photos.set(s.photo, i * plane);
+  });
+  return { edges: tf.tensor4d(edges, [n, size, size, 3]), photos: tf.tensor4d(photos, [n, size, size, 3]) };
+}
+
+async function writeSamples(runDir: string, model: Pix2PixModel, fixed: Sample[], size: number, step: number): Promise<void> {
+  const { edges, photos } = toBatchTensors(fixed, size);
+  const out = model.generate(edges);
+  const data = await out.data();
+  tf.dispose([edges, photos, out]);
+  const plane = size * size * 3;
+  const rows = fixed.map((s, i) => ({ edges: s.edges, target: s.photo, output: (data as Float32Array).slice(i * plane, (i + 1) * plane) }));
+  await writeSampleGrid(path.join(runDir, SAMPLES_DIR, `step-${String(step).padStart(7, '0')}.png`), rows, size);
+}
+
+/** Train from scratch (resume = null) or continue a run. */
+export async function train(options: TrainOptions, resume: CheckpointState | null, resumeDir: string | null, ctx: TrainContext): Promise<TrainResult> {
+  const runDir = options.out;
+  await fs.mkdir(path.join(runDir, SAMPLES_DIR), { recursive: true });
+  const config = modelConfigFrom(options);
+
+  const dataset = await openDataset({
+    format: options.format,
+    dir: options.data ?? undefined,
+    split: 'train',
+    direction: options.direction,
+    size: options.size,
+    loadSize: options.loadSize,
+    flip: options.flip,
+    seed: options.seed,
+  });
+  if (dataset.skipped.length) {
+    ctx.progress.event('warning', {
+      message: `${dataset.skipped.length} file(s) could not be read and are skipped`,
+      files: dataset.skipped.slice(0, 5).map((s) => `${s.file}: ${s.reason}`),
+    });
+  }
+  ctx.log(`dataset: ${dataset.describe()}`);
+
+  let model: Pix2PixModel;
+  let step = 0;
+  let seconds = 0;
+  let history: LossRecord[] = [];
+  const createdAt = resume?.createdAt ?? new Date().toISOString();
+  if (resume && resumeDir) {
+    ({ model } = await loadTrainingCheckpoint(resumeDir, hyperFrom(options)));
+    step = resume.step;
+    seconds = resume.seconds;
+    history = resume.history;
+    ctx.log(`resumed ${resumeDir} at step ${step}`);
+  } else {
+    model = new Pix2PixModel(config, hyperFrom(options), options.seed);
+  }
+
+  // Fixed, un-augmented examples for the sample grids: validation data when the dataset has it.
+  const fixedSource = await openDataset({
+    format: options.format, dir: options.data ?? undefined, split: 'val', direction: options.direction,
+    size: options.size, loadSize: options.size, flip: false, seed: options.seed,
+  }).catch(() => dataset);
+  const fixed = await Promise.all(
+    Array.from({ length: Math.min(SAMPLE_ROWS, fixedSource.length) }, (_, i) => fixedSource.sample(i, new Rng(i), false)),
+  );
+
+  const schedule = new Schedule(options, dataset.length);
+  const state = (): CheckpointState => ({
+    version: CHECKPOINT_VERSION,
+    step,
+    config,
+    options,
+    rng: { seed: options.seed, step },
+    seconds: Math.round(seconds * 10) / 10,
+    backend: ctx.backend,
+    dataset: { name: dataset.name, description: dataset.describe(), length: dataset.length },
+    history,
+    createdAt,
+    updatedAt: new Date().toISOString(),
+  });
+  let lastSavedStep = resume ? step : 0;
+  const checkpoint = async () => {
+    await saveCheckpoint(runDir, model, state());
+    lastSavedStep = step;
+    ctx.progress.event('checkpoint', { step, dir: path.join(runDir, 'checkpoint') });
+  };
+  const samplesAndReport = async () => {
+    await writeSamples(runDir, model, fixed, options.size, step);
+    await writeReport(runDir, `doodle2photo training run: ${path.basename(path.resolve(runDir))}`, history, {
+      step, dataset: dataset.describe(), backend: ctx.backend, seconds: Math.round(seconds), config: JSON.stringify(config),
+    });
+  };
+
+  ctx.progress.start(schedule.totalIters, step);
+  let lastLosses: Losses | null = null;
+  let next = step < schedule.totalIters ? loadBatch(dataset, options, step, schedule.itersPerEpoch) : null;
+  try {
+    while (step < schedule.totalIters) {
+      if (ctx.shouldStop?.()) {
+        ctx.progress.event('interrupted', { step, message: 'saving a checkpoint; resume with --resume ' + runDir });
+        break;
+      }
+      const t0 = performance.now();
+      const samples = await next!;
+      // Decode the next batch (sharp works off the main thread) while this one trains.
+      next = step + 1 < schedule.totalIters ? loadBatch(dataset, options, step + 1, schedule.itersPerEpoch) : null;
+      model.setLearningRate(schedule.lrAt(step));
+      const { edges, photos } = toBatchTensors(samples, options.size);
+      let losses: Losses;
+      try {
+        losses = await model.trainStep(edges, photos);
+      } finally {
+        tf.dispose([edges, photos]);
+      }
+      if (!Object.values(losses).every(Number.isFinite)) {
+        throw new TrainingStopped(
+          `Loss became ${JSON.stringify(losses)} at step ${step + 1}: training diverged. ` +
+            `The last good checkpoint in ${path.join(runDir, 'checkpoint')} is kept (step ${lastSavedStep}); ` +
+            'resume from it with a lower --lr, or check the data.',
+          3,
+        );
+      }
+      step += 1;
+      seconds += (performance.now() - t0) / 1000;
+      lastLosses = losses;
+      if (step % HISTORY_EVERY === 0 || step === 1) history.push({ step, ...losses });
+      ctx.progress.update(step, losses, schedule.lrAt(step - 1));
+      if (step % options.sampleEvery === 0) await samplesAndReport();
+      if (step % options.saveEvery === 0 && step < schedule.totalIters) await checkpoint();
+    }
+    await samplesAndReport();
+    await checkpoint();
+  } finally {
+    ctx.progress.stop();
+    await next?.catch(() => undefined);
+    model.dispose();
+  }
+  return { runDir, step, seconds, lastLosses, history };
+}
