@@ -1,0 +1,24 @@
+/// <reference lib="webworker" />
+/**
+ * Worker entry: runs EngineCore off the main thread so that drawing stays
+ * smooth while the model runs. Pure message plumbing.
+ */
+import { EngineCore } from './engineCore';
+import { toLiveError, type EventMessage, type RequestMessage, type ResponseMessage } from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const core = new EngineCore((event) => scope.postMessage({ event } satisfies EventMessage));
+
+scope.addEventListener('message', async (e: MessageEvent<RequestMessage>) => {
+  const { id, type, args } = e.data;
+  let response: ResponseMessage;
+  const transfer: Transferable[] = [];
+  try {
+    const result = await core.handle(type, args);
+    if (result && typeof result === 'object' && 'bitmap' in result) transfer.push((result as { bitmap: ImageBitmap }).bitmap);
+    response = { id, ok: true, result };
+  } catch (err) {
+    response = { id, ok: false, error: toLiveError(err, type === 'load' ? 'THEME_LOAD_FAILED' : 'INFERENCE_FAILED') };
+  }
+  scope.postMessage(response, transfer);
+});
