@@ -415,7 +415,10 @@ export interface PhotoEdgeOptions {
   /** Fixed Canny thresholds (see `CannyOptions`); by default chosen per image from `density`. */
   low?: number;
   high?: number;
-  /** Target fraction of pixels that are strong (seed) edges when thresholds are automatic. Default 0.012. */
+  /**
+   * With automatic thresholds, how many strong (seed) edge pixels to aim for, in multiples of the
+   * image side (edges are lines, so their length grows with the side). Default 3.
+   */
   density?: number;
   /** Smallest Canny high threshold allowed when automatic, so flat images stay empty. Default 0.02. */
   minHigh?: number;
@@ -537,8 +540,8 @@ export function photoToEdges(rgb: Pixels, w: number, h: number, channels: number
     let high = opts.high;
     if (high === undefined) {
       const nms = nonMaxSuppress(g, w, h);
-      const density = opts.density ?? 0.012;
-      high = Math.max(opts.minHigh ?? 0.02, kthLargestPositive(nms, Math.round(density * w * h)));
+      const density = opts.density ?? 3;
+      high = Math.max(opts.minHigh ?? 0.02, kthLargestPositive(nms, Math.round((density * (w + h)) / 2)));
     }
     const low = opts.low ?? 0.4 * high;
     edges = cannyFromGradient(g, w, h, low, high);

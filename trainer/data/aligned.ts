@@ -1,0 +1,93 @@
+/**
+ * The pix2pix "aligned" layout: DIR/train/*.jpg and DIR/val/*.jpg, each
+ * image the pair A|B side by side (A left). `direction` picks which side is
+ * the edge input.
+ */
+import path from 'node:path';
+import type { Rng } from '../../shared/random';
+import { cropFlip, pickCrop, toSigned } from './augment';
+import { cropResize, decodeFile, listFolder, resizeSquare } from './decode';
+import { FolderCache, skippedSummary } from './folder';
+import { DatasetError, type Dataset, type DatasetOptions, type Sample, type SkippedFile } from './types';
+
+/** How far width/height may be from 2 (e.g. 511×256 is accepted, 300×256 is not). */
+const RATIO_TOLERANCE = 0.02;
+
+interface Pair {
+  a: Uint8Array;
+  b: Uint8Array;
+}
+
+export async function loadPair(file: string, loadSize: number): Promise<Pair> {
+  const img = await decodeFile(file);
+  const ratio = img.width / img.height;
+  if (Math.abs(ratio - 2) > RATIO_TOLERANCE) {
+    throw new DatasetError(
+      `${file} is ${img.width}×${img.height}, not 2:1. An aligned dataset needs every image to hold the edge map (A) ` +
+        `and the photo (B) side by side, each half square. Fix or remove this file, or use --format photos for plain photos.`,
+    );
+  }
+  const half = Math.floor(img.width / 2);
+  const [a, b] = await Promise.all([cropResize(img, 0, half, loadSize), cropResize(img, img.width - half, half, loadSize)]);
+  return { a, b };
+}
+
+export async function openAligned(opts: DatasetOptions, budgetBytes: number): Promise<Dataset> {
+  if (!opts.dir) throw new DatasetError('--format aligned needs --data DIR (a folder with train/ and val/ of A|B images).');
+  const split = opts.split ?? 'train';
+  const dir = path.join(opts.dir, split);
+  const listing = await listFolder(dir);
+  if (!listing) {
+    const rootExists = (await listFolder(opts.dir)) !== null;
+    throw new DatasetError(
+      rootExists
+        ? `${opts.dir} has no ${split}/ folder. The aligned format expects DIR/train/*.jpg and DIR/val/*.jpg (pix2pix layout); for a plain folder of photos use --format photos.`
+        : `Dataset folder ${opts.dir} does not exist. Check --data.`,
+    );
+  }
+  if (listing.images.length === 0) {
+    throw new DatasetError(`No images in ${dir}. Put the A|B pairs (e.g. 512×256 JPEGs) there, or point --data elsewhere.`);
+  }
+  const { loadSize, size } = opts;
+  const { cache, skipped } = await FolderCache.open<Pair>({
+    files: listing.images,
+    load: (f) => loadPair(f, loadSize),
+    bytesOf: (p) => p.a.length + p.b.length,
+    budgetBytes,
+    onProgress: opts.onProgress,
+  });
+  const allSkipped: SkippedFile[] = [...listing.others.map((file) => ({ file, reason: 'not an image file' })), ...skipped];
+  if (cache.length === 0) {
+    throw new DatasetError(`None of the ${listing.images.length} images in ${dir} could be read (${skippedSummary(allSkipped)}).`);
+  }
+  const name = path.basename(path.resolve(opts.dir));
+  const plain = new Map<number, Pair>();
+  return {
+    length: cache.length,
+    skipped: allSkipped,
+    name,
+    describe: () =>
+      `aligned ${name}/${split}: ${cache.length} pairs${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, ${opts.direction}, ` +
+      `resize ${loadSize} → crop ${size}${opts.flip ? ', flip' : ''}`,
+    async sample(index: number, rng: Rng, augment: boolean): Promise<Sample> {
+      const pair = await cache.get(index);
+      let a: Uint8Array, b: Uint8Array;
+      if (augment) {
+        const p = pickCrop(rng, loadSize, size, opts.flip);
+        a = cropFlip(pair.a, loadSize, 3, size, p);
+        b = cropFlip(pair.b, loadSize, 3, size, p);
+      } else if (loadSize === size) {
+        ({ a, b } = pair);
+      } else {
+        let hit = plain.get(index);
+        if (!hit) {
+          hit = { a: await resizeSquare(pair.a, loadSize, size), b: await resizeSquare(pair.b, loadSize, size) };
+          plain.set(index, hit);
+        }
+        ({ a, b } = hit);
+      }
+      const [edges, photo] = opts.direction === 'AtoB' ? [a, b] : [b, a];
+      return { edges: toSigned(edges), photo: toSigned(photo) };
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Image decoding for datasets (Node only): sharp does the decoding and the
+ * resizing; everything comes out as interleaved 8-bit RGB.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** File extensions tried as images. Anything else in a dataset folder is skipped and reported. */
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.avif'];
+
+/** Files that are ignored silently (not data, not worth a warning). */
+const IGNORED = /^(\.|readme|license|licence|thumbs\.db$)/i;
+
+/**
+ * Sorted regular files of a folder, split into candidate images and other
+ * files (reported as skipped). Returns null when the folder does not exist.
+ */
+export async function listFolder(dir: string): Promise<{ images: string[]; others: string[] } | null> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    throw e;
+  }
+  const images: string[] = [];
+  const others: string[] = [];
+  for (const ent of entries) {
+    if (!ent.isFile() || IGNORED.test(ent.name)) continue;
+    const full = path.join(dir, ent.name);
+    if (IMAGE_EXTENSIONS.includes(path.extname(ent.name).toLowerCase())) images.push(full);
+    else others.push(full);
+  }
+  images.sort();
+  others.sort();
+  return { images, others };
+}
+
+/** Why a file could not be decoded, in a few words. */
+export function describeDecodeError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0].slice(0, 160);
+}
+
+/**
+ * Decodes a file to RGB. Alpha is composited over white, gray becomes RGB.
+ * Throws on zero-byte, truncated, corrupt or non-image files.
+ */
+export async function decodeFile(file: string): Promise<RgbImage> {
+  const buf = await fs.readFile(file);
+  if (buf.length === 0) throw new Error('empty file (0 bytes)');
+  return decodeBuffer(buf);
+}
+
+export async function decodeBuffer(buf: Buffer | Uint8Array): Promise<RgbImage> {
+  // failOn 'warning': truncated JPEGs and PNGs with bad checksums are rejected, not half-decoded.
+  const { data, info } = await sharp(buf, { failOn: 'warning' })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: toRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels), width: info.width, height: info.height };
+}
+
+/** Interleaved 1–4 channel pixels → RGB (alpha dropped; callers flatten first). */
+function toRgb(px: Uint8Array, w: number, h: number, channels: number): Uint8Array {
+  if (channels === 3) return px.slice();
+  const out = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    const p = i * channels;
+    if (channels <= 2) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = px[p];
+    else { out[3 * i] = px[p]; out[3 * i + 1] = px[p + 1]; out[3 * i + 2] = px[p + 2]; }
+  }
+  return out;
+}
+
+/** Crops [left, left+width) × [0, height) of an RGB image and resizes it to side×side (bicubic, stretched). */
+export async function cropResize(img: RgbImage, left: number, width: number, side: number): Promise<Uint8Array> {
+  if (left === 0 && width === img.width && img.width === side && img.height === side) return img.data;
+  const { data } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .extract({ left, top: 0, width, height: img.height })
+    .resize(side, side, { fit: 'fill', kernel: 'cubic' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return new Uint8Array(data.buffer, data.byteOffset, data.length);
+}
+
+/** Resizes a square RGB image (side `from`) to `to`×`to`. */
+export async function resizeSquare(rgb: Uint8Array, from: number, to: number): Promise<Uint8Array> {
+  return cropResize({ data: rgb, width: from, height: from }, 0, from, to);
+}

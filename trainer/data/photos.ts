@@ -1,0 +1,114 @@
+/**
+ * A folder of plain photos. The edge input is computed from each photo
+ * (shared/edges photoToEdges, cached per image) and redrawn per sample to look
+ * hand-drawn (strokeAugment). Validation: DIR/val when DIR/train and DIR/val
+ * exist, else a deterministic 5% of the files (chosen by file-name hash, so
+ * adding photos does not reshuffle the split).
+ */
+import path from 'node:path';
+import { photoToEdges, renderEdgeImage, strokeAugment } from '../../shared/edges';
+import { Rng } from '../../shared/random';
+import { cropFlip, hashString, mixSeed, pickCrop, strokeWidthsFor, toSigned } from './augment';
+import { cropResize, decodeFile, listFolder, resizeSquare } from './decode';
+import { FolderCache, skippedSummary } from './folder';
+import { DatasetError, type Dataset, type DatasetOptions, type Sample, type SkippedFile } from './types';
+
+/** One file in VAL_BUCKETS goes to the validation split. */
+const VAL_BUCKETS = 20;
+
+/** Deterministic train/val split of a file list (by file-name hash). */
+export function splitPhotos(files: string[], split: 'train' | 'val'): string[] {
+  if (files.length < 2) return split === 'train' ? files : [];
+  const isVal = files.map((f) => hashString(path.basename(f)) % VAL_BUCKETS === 0);
+  if (!isVal.includes(true)) {
+    // Tiny folders: hold out the file with the smallest hash.
+    let best = 0;
+    files.forEach((f, i) => { if (hashString(path.basename(f)) < hashString(path.basename(files[best]))) best = i; });
+    isVal[best] = true;
+  }
+  return files.filter((_, i) => isVal[i] === (split === 'val'));
+}
+
+export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Promise<Dataset> {
+  const dir = opts.dir;
+  if (!dir) throw new DatasetError('--format photos needs --data DIR (a folder of photos).');
+  const split = opts.split ?? 'train';
+  const root = await listFolder(dir);
+  if (!root) throw new DatasetError(`Dataset folder ${dir} does not exist. Check --data.`);
+  // DIR/train + DIR/val both present: an explicit split. Otherwise the photos in DIR (or, if DIR holds
+  // none, in DIR/train) are split by file-name hash.
+  let listing = root;
+  let where = dir;
+  let files: string[] | null = null;
+  if (root.images.length === 0) {
+    const train = await listFolder(path.join(dir, 'train'));
+    const val = await listFolder(path.join(dir, 'val'));
+    if (train && val && train.images.length > 0 && val.images.length > 0) {
+      listing = split === 'train' ? train : val;
+      where = path.join(dir, split);
+      files = listing.images;
+    } else if (train && train.images.length > 0) {
+      listing = train;
+      where = path.join(dir, 'train');
+    }
+  }
+  if (listing.images.length === 0) {
+    throw new DatasetError(`No images in ${dir}. --format photos expects a folder of JPEG/PNG photos.`);
+  }
+  files = files ?? splitPhotos(listing.images, split);
+  if (files.length === 0) {
+    throw new DatasetError(`${where} has too few photos to hold out a ${split} split (found ${listing.images.length}; need at least 2).`);
+  }
+  const { loadSize, size } = opts;
+  const { cache, skipped } = await FolderCache.open<Uint8Array>({
+    files,
+    load: async (f) => {
+      const img = await decodeFile(f);
+      return cropResize(img, 0, img.width, loadSize);
+    },
+    bytesOf: (p) => p.length,
+    budgetBytes,
+    onProgress: opts.onProgress,
+  });
+  const allSkipped: SkippedFile[] = [...listing.others.map((file) => ({ file, reason: 'not an image file' })), ...skipped];
+  if (cache.length === 0) {
+    throw new DatasetError(`None of the ${files.length} images in ${where} could be read (${skippedSummary(allSkipped)}).`);
+  }
+  const name = path.basename(path.resolve(dir));
+  // Edge masks are deterministic per image: computed on first use, cached (1 byte per pixel).
+  const masks = new Map<number, Uint8Array>();
+  const plain = new Map<number, { photo: Uint8Array; mask: Uint8Array }>();
+  return {
+    length: cache.length,
+    skipped: allSkipped,
+    name,
+    describe: () =>
+      `photos ${path.relative(path.dirname(path.resolve(dir)), path.resolve(where))} (${split}): ${cache.length} photos` +
+      `${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, automatic edges + hand-drawn strokes, ${opts.direction}, ` +
+      `resize ${loadSize} → crop ${size}${opts.flip ? ', flip' : ''}`,
+    async sample(index: number, rng: Rng, augment: boolean): Promise<Sample> {
+      const full = await cache.get(index);
+      let photo: Uint8Array, edges: Uint8Array;
+      if (augment) {
+        let mask = masks.get(index);
+        if (!mask) masks.set(index, (mask = photoToEdges(full, loadSize, loadSize, 3)));
+        const p = pickCrop(rng, loadSize, size, opts.flip);
+        photo = cropFlip(full, loadSize, 3, size, p);
+        const drawn = strokeAugment(cropFlip(mask, loadSize, 1, size, p), size, size, rng, strokeWidthsFor(size));
+        edges = renderEdgeImage(drawn, size, size);
+      } else {
+        let hit = plain.get(index);
+        if (!hit) {
+          const small = loadSize === size ? full : await resizeSquare(full, loadSize, size);
+          hit = { photo: small, mask: photoToEdges(small, size, size, 3) };
+          plain.set(index, hit);
+        }
+        photo = hit.photo;
+        const drawn = strokeAugment(hit.mask, size, size, new Rng(mixSeed(opts.seed, index)), strokeWidthsFor(size));
+        edges = renderEdgeImage(drawn, size, size);
+      }
+      const [a, b] = opts.direction === 'AtoB' ? [edges, photo] : [photo, edges];
+      return { edges: toSigned(a), photo: toSigned(b) };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The dataset contract between trainer/data and the training loop.
+ */
+import type { Rng } from '../../shared/random';
+
+export type DatasetFormat = 'aligned' | 'photos' | 'synthetic';
+export type Direction = 'AtoB' | 'BtoA';
+
+export interface DatasetOptions {
+  format: DatasetFormat;
+  /** Dataset folder (aligned, photos); unused by synthetic. */
+  dir?: string;
+  split?: 'train' | 'val';
+  direction: Direction;
+  /** Side of the square samples. */
+  size: number;
+  /** Side images are resized to before the random crop to `size` (pix2pix jitter; ≥ size). */
+  loadSize: number;
+  /** Random horizontal flips when augmenting. */
+  flip: boolean;
+  seed: number;
+  /** Memory budget for decoded pixels in MiB (default 3072); images beyond it are re-decoded per sample. */
+  cacheMB?: number;
+  /** Called while a folder is decoded at open (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** HWC, 3 channels, values in [-1, 1], size×size. */
+export interface Sample {
+  edges: Float32Array;
+  photo: Float32Array;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface Dataset {
+  readonly length: number;
+  /** Files that could not be read, with the reason (print them as a warning). */
+  readonly skipped: SkippedFile[];
+  name: string;
+  describe(): string;
+  /**
+   * Sample `index` (0 ≤ index < length). With `augment`, crop/flip/stroke
+   * randomness is drawn from `rng`; without, the sample is the whole image at
+   * `size` and deterministic (stroke style seeded by the index), `rng` unused.
+   */
+  sample(index: number, rng: Rng, augment: boolean): Promise<Sample>;
+}
+
+/** A dataset that cannot be used as asked (missing, empty, wrong layout). The CLI maps it to exit code 2. */
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
