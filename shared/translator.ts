@@ -1,0 +1,279 @@
+/**
+ * The Translator: a loaded theme that turns edge images / drawings into
+ * photos. One object per theme; the game, the widget and the Node commands
+ * all use it.
+ *
+ *   const t = await Translator.load('themes/shoes/');   // or a ThemeReaderSource in Node
+ *   await t.warmup();
+ *   const photo = t.translate(canvasOrImageDataOrTensor); // int32 [S, S, 3] in [0, 255]
+ *   await t.drawTo(outputCanvas, drawing);
+ *   t.dispose();
+ *
+ * Inputs of any size are fitted to the model's S×S: "letterbox" scales the
+ * whole image to fit and centres it on white; "doodle" crops to the ink and
+ * frames it as training objects are framed (shared/edges normalizeDoodle).
+ * Transparent pixels count as white paper. Inference mode (no dropout, batch
+ * norm running statistics), so the same input gives the same photo.
+ *
+ * No DOM or Node APIs are required: browser image sources go through
+ * tf.browser.fromPixels, and OffscreenCanvas / document are only touched when
+ * present.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { normalizeDoodle } from './edges';
+import { loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
+
+/** Interleaved 8-bit pixels; `channels` defaults to data.length / (width·height) (1–4). RGBA is ImageData's layout. */
+export interface PixelImage {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  channels?: number;
+}
+
+/** Anything tf.browser.fromPixels accepts (canvas, OffscreenCanvas, img, video, ImageBitmap). */
+export type BrowserImage = Exclude<Parameters<typeof tf.browser.fromPixels>[0], PixelImage | ImageData> | OffscreenCanvas;
+
+/**
+ * - tensor [h,w,c] or [1,h,w,c], c ∈ {1,3,4}: int32 values are 0–255, float32 values 0–1;
+ * - PixelImage / ImageData: bytes 0–255;
+ * - a browser image source.
+ */
+export type TranslatorInput = tf.Tensor | PixelImage | BrowserImage;
+
+export type Frame = 'letterbox' | 'doodle';
+
+export interface TranslatorOptions extends ReadOptions {
+  /** How to fit inputs to the model size. Default: the theme's `input.frame`, else letterbox. */
+  frame?: Frame;
+}
+
+export class TranslatorError extends Error {
+  readonly code: 'bad-input' | 'disposed';
+  constructor(code: TranslatorError['code'], message: string) {
+    super(message);
+    this.name = 'TranslatorError';
+    this.code = code;
+  }
+}
+
+const isTensor = (x: unknown): x is tf.Tensor => x instanceof tf.Tensor;
+const isPixelImage = (x: unknown): x is PixelImage =>
+  typeof x === 'object' && x !== null && 'data' in x && ArrayBuffer.isView((x as PixelImage).data) && typeof (x as PixelImage).width === 'number';
+
+/** Bytes → float [h,w,3] in [0,1], alpha over white. */
+function pixelsToUnit(img: PixelImage): tf.Tensor3D {
+  const { width: w, height: h, data } = img;
+  if (!(w > 0 && h > 0 && Number.isInteger(w) && Number.isInteger(h))) throw new TranslatorError('bad-input', `image size ${w}×${h} is not a positive integer size`);
+  const channels = img.channels ?? data.length / (w * h);
+  if (![1, 2, 3, 4].includes(channels) || data.length !== w * h * channels) {
+    throw new TranslatorError('bad-input', `pixel data holds ${data.length} values, which is not ${w}×${h}×(1–4 channels)`);
+  }
+  return tf.tidy(() => unitRgb(tf.tensor3d(data, [h, w, channels], 'int32').toFloat().div(255) as tf.Tensor3D));
+}
+
+/** [h,w,c] in [0,1] → [h,w,3]: gray replicated, alpha composited over white. */
+function unitRgb(x: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const c = x.shape[2];
+    if (c === 3) return x.clone();
+    if (c === 1) return tf.tile(x, [1, 1, 3]);
+    if (c === 2 || c === 4) {
+      const color = x.slice([0, 0, 0], [-1, -1, c - 1]);
+      const alpha = x.slice([0, 0, c - 1], [-1, -1, 1]);
+      const rgb = color.mul(alpha).add(tf.scalar(1).sub(alpha));
+      return (c === 2 ? tf.tile(rgb, [1, 1, 3]) : rgb) as tf.Tensor3D;
+    }
+    throw new TranslatorError('bad-input', `images need 1–4 channels, got ${c}`);
+  });
+}
+
+function tensorToUnit(t: tf.Tensor): tf.Tensor3D {
+  let shape = t.shape;
+  if (shape.length === 4 && shape[0] === 1) shape = shape.slice(1);
+  if (shape.length === 2) shape = [...shape, 1];
+  if (shape.length !== 3) throw new TranslatorError('bad-input', `expected an image tensor [h,w,c] or [1,h,w,c], got [${t.shape}]`);
+  return tf.tidy(() => {
+    const x = t.reshape(shape).toFloat();
+    return unitRgb((t.dtype === 'int32' ? x.div(255) : x) as tf.Tensor3D);
+  });
+}
+
+/** A browser image source → RGBA pixels via a 2D canvas (for WebGL canvases the cpu/wasm backends cannot read). */
+function readViaCanvas(src: BrowserImage): PixelImage {
+  const s = src as { width: number; height: number };
+  const g = globalThis as { OffscreenCanvas?: new (w: number, h: number) => OffscreenCanvas; document?: Document };
+  const canvas = g.OffscreenCanvas ? new g.OffscreenCanvas(s.width, s.height) : g.document?.createElement('canvas');
+  if (!canvas) throw new TranslatorError('bad-input', 'no canvas available to read this image');
+  canvas.width = s.width;
+  canvas.height = s.height;
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+  if (!ctx) throw new TranslatorError('bad-input', 'no 2D context available to read this image');
+  ctx.drawImage(src as CanvasImageSource, 0, 0);
+  const d = ctx.getImageData(0, 0, s.width, s.height);
+  return { data: d.data, width: d.width, height: d.height, channels: 4 };
+}
+
+function browserToUnit(src: BrowserImage): tf.Tensor3D {
+  let raw: tf.Tensor3D;
+  try {
+    raw = tf.browser.fromPixels(src as Parameters<typeof tf.browser.fromPixels>[0], 4);
+  } catch {
+    return pixelsToUnit(readViaCanvas(src));
+  }
+  return tf.tidy(() => unitRgb(raw.toFloat().div(255) as tf.Tensor3D));
+}
+
+/** Any input → float [h,w,3] in [0,1] on white. */
+export function toUnitImage(input: TranslatorInput): tf.Tensor3D {
+  if (isTensor(input)) return tensorToUnit(input);
+  if (isPixelImage(input)) return pixelsToUnit(input);
+  if (typeof input === 'object' && input !== null && 'width' in input) return browserToUnit(input);
+  throw new TranslatorError('bad-input', 'unsupported input: pass a tensor, {data, width, height} pixels, ImageData or a canvas/image');
+}
+
+/** Area-average downscale factor before bilinear, so thin lines survive large reductions. */
+function preShrink(x: tf.Tensor3D, scale: number): tf.Tensor3D {
+  const k = Math.floor(1 / scale);
+  if (k < 2) return x;
+  return tf.avgPool(x, k, k, 'same');
+}
+
+/** Fits a [h,w,3] image in [0,1] into size×size: scaled to fit, centred, white around. */
+export function letterbox(img: tf.Tensor3D, size: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [h, w] = img.shape;
+    if (h === size && w === size) return img.clone();
+    const scale = size / Math.max(h, w);
+    const nh = Math.max(1, Math.min(size, Math.round(h * scale)));
+    const nw = Math.max(1, Math.min(size, Math.round(w * scale)));
+    const small = preShrink(img, scale);
+    const resized = tf.image.resizeBilinear(small, [nh, nw], false, true);
+    const top = Math.floor((size - nh) / 2);
+    const left = Math.floor((size - nw) / 2);
+    return tf.pad(resized, [[top, size - nh - top], [left, size - nw - left], [0, 0]], 1);
+  });
+}
+
+export class Translator {
+  readonly theme: ThemeJson;
+  readonly model: tf.LayersModel;
+  /** Where the theme came from (URL or folder), for messages. */
+  readonly label: string;
+  /** Resolves theme-relative paths (preview, gallery). */
+  readonly resolve: (path: string) => string;
+  readonly frame: Frame;
+  private disposed = false;
+
+  private constructor(loaded: LoadedTheme, frame: Frame) {
+    this.theme = loaded.theme;
+    this.model = loaded.model;
+    this.label = loaded.label;
+    this.resolve = loaded.resolve;
+    this.frame = frame;
+  }
+
+  /** Loads (and validates) a theme, or wraps one already loaded. */
+  static async load(source: ThemeSource | LoadedTheme, options: TranslatorOptions = {}): Promise<Translator> {
+    const loaded = typeof source === 'object' && 'model' in source && 'theme' in source ? source : await loadTheme(source, options);
+    return new Translator(loaded, options.frame ?? loaded.theme.input?.frame ?? 'letterbox');
+  }
+
+  get size(): number {
+    return this.theme.config.size;
+  }
+
+  private check(): void {
+    if (this.disposed) throw new TranslatorError('disposed', `the translator for ${this.label} was disposed`);
+  }
+
+  /** The model input for `input`: [1, S, S, inChannels] in [-1, 1]. */
+  prepare(input: TranslatorInput): tf.Tensor4D {
+    this.check();
+    const { size, inChannels } = this.theme.config;
+    return tf.tidy(() => {
+      let img = toUnitImage(input);
+      if (this.frame === 'doodle') {
+        const bytes = Uint8Array.from(img.mul(255).round().dataSync());
+        const hints = this.theme.input ?? {};
+        const framed = normalizeDoodle(bytes, img.shape[1], img.shape[0], 3, { size, margin: hints.margin, strokeWidth: hints.strokeWidth });
+        img = tf.tensor3d(framed.rgb, [size, size, 3], 'int32').toFloat().div(255);
+      } else {
+        img = letterbox(img, size);
+      }
+      if (inChannels === 1) img = img.mul(tf.tensor1d([0.299, 0.587, 0.114])).sum(-1, true);
+      return img.mul(2).sub(1).expandDims(0) as tf.Tensor4D;
+    });
+  }
+
+  /** The photo for `input`: int32 [S, S, 3] in [0, 255]. The caller disposes it. */
+  translate(input: TranslatorInput): tf.Tensor3D {
+    this.check();
+    return tf.tidy(() => {
+      const y = (this.model.predict(this.prepare(input)) as tf.Tensor4D).squeeze([0]) as tf.Tensor3D;
+      const rgb = y.shape[2] === 1 ? tf.tile(y, [1, 1, 3]) : y;
+      return rgb.add(1).mul(127.5).clipByValue(0, 255).round().toInt() as tf.Tensor3D;
+    });
+  }
+
+  /** The photo as RGBA bytes (ImageData layout). Reads back from the backend. */
+  async translatePixels(input: TranslatorInput): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
+    const photo = this.translate(input);
+    try {
+      const data = await tf.browser.toPixels(photo);
+      return { data, width: this.size, height: this.size };
+    } finally {
+      photo.dispose();
+    }
+  }
+
+  /**
+   * Draws the photo into a canvas (resized to S×S). Uses tf.browser.draw where
+   * the backend has a Draw kernel (no CPU readback); otherwise toPixels.
+   */
+  async drawTo(canvas: HTMLCanvasElement | OffscreenCanvas, input: TranslatorInput): Promise<void> {
+    const photo = this.translate(input);
+    try {
+      if (tf.getKernel('Draw', tf.getBackend())) {
+        tf.browser.draw(photo, canvas as HTMLCanvasElement);
+      } else {
+        const data = await tf.browser.toPixels(photo);
+        canvas.width = this.size;
+        canvas.height = this.size;
+        const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+        if (!ctx) throw new TranslatorError('bad-input', 'the output canvas has no 2D context (is it a WebGL canvas?)');
+        const g = globalThis as { ImageData?: typeof ImageData };
+        const image = g.ImageData ? new g.ImageData(data, this.size, this.size) : ctx.createImageData(this.size, this.size);
+        if (!g.ImageData) image.data.set(data);
+        ctx.putImageData(image, 0, 0);
+      }
+    } finally {
+      photo.dispose();
+    }
+  }
+
+  /** Runs the model twice on a blank page (compiles shaders, fills caches); returns the second run's ms. */
+  async warmup(): Promise<number> {
+    this.check();
+    const blank = tf.ones([this.size, this.size, 3]);
+    try {
+      let ms = 0;
+      for (let i = 0; i < 2; i++) {
+        const t0 = performance.now();
+        const y = this.translate(blank);
+        await y.data();
+        y.dispose();
+        ms = performance.now() - t0;
+      }
+      return ms;
+    } finally {
+      blank.dispose();
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.model.dispose();
+  }
+}
