@@ -113,6 +113,12 @@ describe('edgeF1', () => {
     expect(edgeF1(lines([16]), step(6))).toBe(0);
     expect(edgeF1(lines([16]), constant(0.5))).toBe(0);
   });
+  it('a faded grey line (a downscaled edge map) still counts as ink; near-white JPEG noise does not', () => {
+    const faded = image(W, H, 3, (x) => (x === 16 ? 0.6 : 1));
+    expect(edgeF1(faded, step(16))).toBeGreaterThan(0.95);
+    const noisy = image(W, H, 3, (x) => (x === 16 ? 0.6 : 0.9));
+    expect(edgeF1(noisy, step(16))).toBeGreaterThan(0.95);
+  });
 });
 
 describe('computeMetrics', () => {

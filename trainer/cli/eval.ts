@@ -1,0 +1,64 @@
+/**
+ * npm run eval -- --theme DIR --data DIR [--split val] [--format aligned|photos] [--size N] [--limit N] [--backend B] [--json]
+ * Scores a theme on a dataset split with the metrics of DESIGN.md; --json prints one JSON object.
+ */
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
+import type { DatasetFormat } from '../data';
+import { evaluate, openEvalDataset, roundMetrics } from '../themes/evaluate';
+import { folderSource } from '../themes/folderSource';
+import { Translator } from '../../shared/translator';
+import { parseChoice, parseIntFlag, runCli, withUsageExit } from './common';
+
+interface EvalFlags {
+  theme: string;
+  data: string;
+  split: 'train' | 'val';
+  format: DatasetFormat;
+  size?: number;
+  limit?: number;
+  backend: BackendChoice;
+  json?: boolean;
+}
+
+async function main(): Promise<number> {
+  const program = withUsageExit(new Command('eval'))
+    .description('Score a theme on an aligned (or photos) dataset split: l1, ssim, psnr, sharpness, edgeF1, ms per image.')
+    .requiredOption('--theme <dir>', 'theme folder (with theme.json)')
+    .requiredOption('--data <dir>', 'dataset folder (with val/ or train/)')
+    .addOption(new Option('--split <split>', 'which split').default('val').argParser(parseChoice('split', ['train', 'val'] as const)))
+    .addOption(new Option('--format <format>', 'dataset format').default('aligned').argParser(parseChoice('format', ['aligned', 'photos'] as const)))
+    .option('--size <n>', 'compute metrics at this side (outputs and targets resized), default the model size', parseIntFlag('size'))
+    .option('--limit <n>', 'evaluate at most N images', parseIntFlag('limit'))
+    .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
+    .option('--json', 'print one JSON object')
+    .parse();
+  const flags = program.opts<EvalFlags>();
+  const log = (msg: string) => {
+    if (!flags.json) process.stderr.write(`${msg}\n`);
+  };
+  await selectBackend(flags.backend, log);
+  const translator = await Translator.load(folderSource(flags.theme), { frame: 'letterbox' });
+  try {
+    const dataset = await openEvalDataset(translator, { dir: flags.data, format: flags.format, split: flags.split });
+    const result = await evaluate(translator, dataset, {
+      metricSize: flags.size,
+      limit: flags.limit,
+      onProgress: (done, total) => {
+        if (!flags.json && (done % 10 === 0 || done === total)) process.stderr.write(`\r${done}/${total}`);
+      },
+    });
+    if (!flags.json) process.stderr.write('\n');
+    const { perImage: _perImage, ...summary } = result;
+    const out = { theme: translator.theme.name, data: flags.data, ...roundMetrics({ ...summary, split: flags.split }) };
+    if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+    else {
+      for (const [k, v] of Object.entries(out)) process.stdout.write(`${k.padEnd(10)} ${v}\n`);
+    }
+    return 0;
+  } finally {
+    translator.dispose();
+  }
+}
+
+void runCli('eval', main);
