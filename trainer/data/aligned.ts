@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Rng } from '../../shared/random';
 import { cropFlip, pickCrop, toSigned } from './augment';
-import { cropResize, decodeFile, listFolder, resizeSquare } from './decode';
+import { cropResize, decodeFile, listFolder, probeFile, resizeSquare } from './decode';
 import { FolderCache, skippedSummary } from './folder';
 import { DatasetError, type Dataset, type DatasetOptions, type Sample, type SkippedFile } from './types';
 
@@ -18,15 +18,18 @@ interface Pair {
   b: Uint8Array;
 }
 
-export async function loadPair(file: string, loadSize: number): Promise<Pair> {
-  const img = await decodeFile(file);
-  const ratio = img.width / img.height;
-  if (Math.abs(ratio - 2) > RATIO_TOLERANCE) {
+function checkRatio(file: string, width: number, height: number): void {
+  if (Math.abs(width / height - 2) > RATIO_TOLERANCE) {
     throw new DatasetError(
-      `${file} is ${img.width}×${img.height}, not 2:1. An aligned dataset needs every image to hold the edge map (A) ` +
+      `${file} is ${width}×${height}, not 2:1. An aligned dataset needs every image to hold the edge map (A) ` +
         `and the photo (B) side by side, each half square. Fix or remove this file, or use --format photos for plain photos.`,
     );
   }
+}
+
+export async function loadPair(file: string, loadSize: number): Promise<Pair> {
+  const img = await decodeFile(file);
+  checkRatio(file, img.width, img.height);
   const half = Math.floor(img.width / 2);
   const [a, b] = await Promise.all([cropResize(img, 0, half, loadSize), cropResize(img, img.width - half, half, loadSize)]);
   return { a, b };
@@ -49,14 +52,20 @@ export async function openAligned(opts: DatasetOptions, budgetBytes: number): Pr
     throw new DatasetError(`No images in ${dir}. Put the A|B pairs (e.g. 512×256 JPEGs) there, or point --data elsewhere.`);
   }
   const { loadSize, size } = opts;
-  const { cache, skipped } = await FolderCache.open<Pair>({
+  const cache = await FolderCache.open<Pair>({
     files: listing.images,
+    probe: async (f) => {
+      const { width, height } = await probeFile(f);
+      checkRatio(f, width, height);
+    },
     load: (f) => loadPair(f, loadSize),
+    eager: opts.eagerDecode,
     bytesOf: (p) => p.a.length + p.b.length,
     budgetBytes,
     onProgress: opts.onProgress,
   });
-  const allSkipped: SkippedFile[] = [...listing.others.map((file) => ({ file, reason: 'not an image file' })), ...skipped];
+  const allSkipped: SkippedFile[] = cache.skipped;
+  allSkipped.unshift(...listing.others.map((file) => ({ file, reason: 'not an image file' })));
   if (cache.length === 0) {
     throw new DatasetError(`None of the ${listing.images.length} images in ${dir} could be read (${skippedSummary(allSkipped)}).`);
   }

@@ -59,6 +59,31 @@ export async function decodeFile(file: string): Promise<RgbImage> {
   return decodeBuffer(buf);
 }
 
+/**
+ * Reads only the header: throws on zero-byte, non-image and unrecognisable
+ * files (a truncated body is found only by decoding). Returns the size.
+ */
+export async function probeFile(file: string): Promise<{ width: number; height: number }> {
+  const st = await fs.stat(file);
+  if (st.size === 0) throw new Error('empty file (0 bytes)');
+  const meta = await sharp(file).metadata();
+  if (!meta.width || !meta.height) throw new Error('not a readable image (no size in its header)');
+  return { width: meta.width, height: meta.height };
+}
+
+/** Decodes a file straight to side×side RGB (stretched, bicubic, alpha over white) in one pass. */
+export async function decodeResized(file: string, side: number): Promise<Uint8Array> {
+  const buf = await fs.readFile(file);
+  if (buf.length === 0) throw new Error('empty file (0 bytes)');
+  const { data, info } = await sharp(buf, { failOn: 'warning' })
+    .flatten({ background: '#ffffff' })
+    .resize(side, side, { fit: 'fill', kernel: 'cubic' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return toRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels);
+}
+
 export async function decodeBuffer(buf: Buffer | Uint8Array): Promise<RgbImage> {
   // failOn 'warning': truncated JPEGs and PNGs with bad checksums are rejected, not half-decoded.
   const { data, info } = await sharp(buf, { failOn: 'warning' })

@@ -66,6 +66,25 @@ describe('photos dataset', () => {
     expect(blue.filter(Boolean).length).toBeGreaterThanOrEqual(train.length - 1);
   });
 
+  it('lazy decoding: headers checked at open, a truncated file is skipped when first sampled and replaced', async () => {
+    const opts = base(path.join(root, 'flat'), { eagerDecode: false });
+    const ds = await openDataset(opts);
+    const atOpen = ds.skipped.map((s) => path.basename(s.file)).sort();
+    expect(atOpen).toEqual(['garbage.jpg', 'notes.txt', 'text.png', 'zero.jpg']);
+    const n = ds.length;
+    for (let i = 0; i < n; i++) {
+      const s = await ds.sample(i, new Rng(i), true);
+      expect(s.photo.length).toBe(48 * 48 * 3);
+    }
+    expect(ds.length).toBe(n);
+    const eager = await openDataset(base(path.join(root, 'flat')));
+    // truncated.jpg is in the train split (by its name's hash): eager decoding finds it at open, lazy when sampled.
+    expect(eager.skipped.some((s) => s.file.endsWith('truncated.jpg'))).toBe(true);
+    expect(ds.skipped.some((s) => s.file.endsWith('truncated.jpg'))).toBe(true);
+    expect(ds.skipped.length).toBe(eager.skipped.length);
+    expect(ds.describe()).toContain(`(${ds.skipped.length} skipped)`);
+  });
+
   it('val samples are fixed; augmented samples follow the rng', async () => {
     const ds = await openDataset(base(path.join(root, 'flat')));
     const v1 = await ds.sample(1, new Rng(1), false);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { photoToEdges, renderEdgeImage, strokeAugment } from '../../shared/edges';
 import { Rng } from '../../shared/random';
 import { cropFlip, hashString, mixSeed, pickCrop, strokeWidthsFor, toSigned } from './augment';
-import { cropResize, decodeFile, listFolder, resizeSquare } from './decode';
+import { decodeResized, listFolder, probeFile, resizeSquare } from './decode';
 import { FolderCache, skippedSummary } from './folder';
 import { DatasetError, type Dataset, type DatasetOptions, type Sample, type SkippedFile } from './types';
 
@@ -60,17 +60,17 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
     throw new DatasetError(`${where} has too few photos to hold out a ${split} split (found ${listing.images.length}; need at least 2).`);
   }
   const { loadSize, size } = opts;
-  const { cache, skipped } = await FolderCache.open<Uint8Array>({
+  const cache = await FolderCache.open<Uint8Array>({
     files,
-    load: async (f) => {
-      const img = await decodeFile(f);
-      return cropResize(img, 0, img.width, loadSize);
-    },
+    probe: async (f) => void (await probeFile(f)),
+    load: (f) => decodeResized(f, loadSize),
+    eager: opts.eagerDecode,
     bytesOf: (p) => p.length,
     budgetBytes,
     onProgress: opts.onProgress,
   });
-  const allSkipped: SkippedFile[] = [...listing.others.map((file) => ({ file, reason: 'not an image file' })), ...skipped];
+  const allSkipped: SkippedFile[] = cache.skipped;
+  allSkipped.unshift(...listing.others.map((file) => ({ file, reason: 'not an image file' })));
   if (cache.length === 0) {
     throw new DatasetError(`None of the ${files.length} images in ${where} could be read (${skippedSummary(allSkipped)}).`);
   }

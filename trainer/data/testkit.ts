@@ -35,10 +35,12 @@ export function discPhoto(w: number, h: number, colour: [number, number, number]
 /** The standard broken files: zero-byte, truncated JPEG, random bytes named .jpg, text named .png, and a .txt. */
 export async function writeBrokenFiles(dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const good = await sharp(rgbPixels(64, 32, (x, y) => [x * 4, y * 8, 128]), { raw: { width: 64, height: 32, channels: 3 } }).jpeg().toBuffer();
+  // Noisy, so the body is much bigger than the header: the cut keeps a valid header and loses image data.
+  const noise = rgbPixels(128, 64, (x, y) => [(x * 73 + y * 151) & 255, (x * y * 37) & 255, (x * 11 + y * 7) & 255]);
+  const good = await sharp(noise, { raw: { width: 128, height: 64, channels: 3 } }).jpeg().toBuffer();
   const files: [string, Buffer | string][] = [
     ['zero.jpg', Buffer.alloc(0)],
-    ['truncated.jpg', good.subarray(0, Math.floor(good.length / 2))],
+    ['truncated.jpg', good.subarray(0, Math.floor(good.length * 0.6))],
     ['garbage.jpg', Buffer.from(Array.from({ length: 500 }, (_, i) => (i * 37 + 11) & 255))],
     ['text.png', 'this is not a png\n'],
     ['notes.txt', 'hello'],

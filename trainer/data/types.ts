@@ -21,7 +21,12 @@ export interface DatasetOptions {
   seed: number;
   /** Memory budget for decoded pixels in MiB (default 3072); images beyond it are re-decoded per sample. */
   cacheMB?: number;
-  /** Called while a folder is decoded at open (done, total). */
+  /**
+   * Decode every image when the dataset opens (true) or on first use (false). Default: eager for
+   * folders of up to 4,000 files. Either way, headers are checked at open.
+   */
+  eagerDecode?: boolean;
+  /** Called while a folder is checked/decoded at open (done, total). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -38,7 +43,10 @@ export interface SkippedFile {
 
 export interface Dataset {
   readonly length: number;
-  /** Files that could not be read, with the reason (print them as a warning). */
+  /**
+   * Files that could not be read, with the reason (print them as a warning). With lazy decoding a
+   * file whose body turns out corrupt is appended here when first sampled, and the next file is used.
+   */
   readonly skipped: SkippedFile[];
   name: string;
   describe(): string;
