@@ -187,13 +187,13 @@ export class Translator {
     if (this.disposed) throw new TranslatorError('disposed', `the translator for ${this.label} was disposed`);
   }
 
-  /** The model input for `input`: [1, S, S, inChannels] in [-1, 1]. */
-  prepare(input: TranslatorInput): tf.Tensor4D {
+  /** The model input for `input`: [1, S, S, inChannels] in [-1, 1]. `frame` overrides the translator's. */
+  prepare(input: TranslatorInput, frame: Frame = this.frame): tf.Tensor4D {
     this.check();
     const { size, inChannels } = this.theme.config;
     return tf.tidy(() => {
       let img = toUnitImage(input);
-      if (this.frame === 'doodle') {
+      if (frame === 'doodle') {
         const bytes = Uint8Array.from(img.mul(255).round().dataSync());
         const hints = this.theme.input ?? {};
         const framed = normalizeDoodle(bytes, img.shape[1], img.shape[0], 3, { size, margin: hints.margin, strokeWidth: hints.strokeWidth });
@@ -207,18 +207,18 @@ export class Translator {
   }
 
   /** The photo for `input`: int32 [S, S, 3] in [0, 255]. The caller disposes it. */
-  translate(input: TranslatorInput): tf.Tensor3D {
+  translate(input: TranslatorInput, frame: Frame = this.frame): tf.Tensor3D {
     this.check();
     return tf.tidy(() => {
-      const y = (this.model.predict(this.prepare(input)) as tf.Tensor4D).squeeze([0]) as tf.Tensor3D;
+      const y = (this.model.predict(this.prepare(input, frame)) as tf.Tensor4D).squeeze([0]) as tf.Tensor3D;
       const rgb = y.shape[2] === 1 ? tf.tile(y, [1, 1, 3]) : y;
       return rgb.add(1).mul(127.5).clipByValue(0, 255).round().toInt() as tf.Tensor3D;
     });
   }
 
   /** The photo as RGBA bytes (ImageData layout). Reads back from the backend. */
-  async translatePixels(input: TranslatorInput): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
-    const photo = this.translate(input);
+  async translatePixels(input: TranslatorInput, frame: Frame = this.frame): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
+    const photo = this.translate(input, frame);
     try {
       const data = await tf.browser.toPixels(photo);
       return { data, width: this.size, height: this.size };
@@ -231,8 +231,8 @@ export class Translator {
    * Draws the photo into a canvas (resized to S×S). Uses tf.browser.draw where
    * the backend has a Draw kernel (no CPU readback); otherwise toPixels.
    */
-  async drawTo(canvas: HTMLCanvasElement | OffscreenCanvas, input: TranslatorInput): Promise<void> {
-    const photo = this.translate(input);
+  async drawTo(canvas: HTMLCanvasElement | OffscreenCanvas, input: TranslatorInput, frame: Frame = this.frame): Promise<void> {
+    const photo = this.translate(input, frame);
     try {
       if (tf.getKernel('Draw', tf.getBackend())) {
         tf.browser.draw(photo, canvas as HTMLCanvasElement);

@@ -1,0 +1,91 @@
+/**
+ * npm run export -- --checkpoint DIR --out assets/themes/NAME [--quantize float16|uint8|none] [--title …] [--licence …] [--data VALDIR]
+ * Writes a theme folder (theme.json, model.json + shards, preview.png, gallery/) and updates themes/index.json.
+ */
+import { Command, Option } from 'commander';
+import { QUANTIZE_MODES, type QuantizeMode } from '../../shared/quantize';
+import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
+import { exportTheme } from '../themes/exportTheme';
+import { parseChoice, parseIntFlag, parseNumberFlag, runCli, withUsageExit } from './common';
+
+interface ExportFlags {
+  checkpoint: string;
+  out: string;
+  quantize: QuantizeMode;
+  name?: string;
+  title?: string;
+  description?: string;
+  licence?: string;
+  provenance?: string;
+  data?: string;
+  format?: 'aligned' | 'photos' | 'synthetic';
+  gallery: number;
+  limit?: number;
+  metricSize?: number;
+  frame?: 'letterbox' | 'doodle';
+  strokeWidth?: number;
+  index: string | boolean;
+  force?: boolean;
+  backend: BackendChoice;
+  json?: boolean;
+}
+
+async function main(): Promise<number> {
+  const program = withUsageExit(new Command('export'))
+    .description('Turn a training checkpoint into a theme the game loads.')
+    .requiredOption('--checkpoint <dir>', 'run folder (or its checkpoint/ folder)')
+    .requiredOption('--out <dir>', 'theme folder to write, e.g. assets/themes/shoes')
+    .addOption(new Option('--quantize <mode>', 'weight encoding').default('uint8').argParser(parseChoice('quantize', QUANTIZE_MODES.filter((m) => m !== 'uint16'))))
+    .option('--name <name>', 'theme id (default: the --out folder name)')
+    .option('--title <title>', 'title shown in the game')
+    .option('--description <text>', 'one-line description')
+    .option('--licence <text>', 'licence of the weights / training data')
+    .option('--provenance <text>', 'where the training data came from (default: the dataset description in the checkpoint)')
+    .option('--data <dir>', 'validation data folder (default: the checkpoint\'s training data)')
+    .addOption(new Option('--format <format>', 'validation data format').argParser(parseChoice('format', ['aligned', 'photos', 'synthetic'] as const)))
+    .option('--gallery <n>', 'validation examples in gallery/', parseIntFlag('gallery'), 12)
+    .option('--limit <n>', 'evaluate at most N validation images', parseIntFlag('limit'))
+    .option('--metric-size <n>', 'compute metrics at this side', parseIntFlag('metric-size'))
+    .addOption(new Option('--frame <frame>', 'how the game frames drawings for this theme').argParser(parseChoice('frame', ['letterbox', 'doodle'] as const)))
+    .option('--stroke-width <px>', 'stroke width (model pixels) to redraw doodles at', parseNumberFlag('stroke-width', { min: 1 }))
+    .option('--index <file>', 'themes index to update (default: index.json beside the theme folder)')
+    .option('--no-index', 'do not update any index.json')
+    .option('--force', `write the theme even if quantization lowers output SSIM below 0.99`)
+    .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
+    .option('--json', 'print the result as one JSON object')
+    .parse();
+  const f = program.opts<ExportFlags>();
+  const log = (msg: string) => process.stderr.write(`${msg}\n`);
+  await selectBackend(f.backend, f.json ? () => {} : log);
+  const result = await exportTheme({
+    checkpoint: f.checkpoint,
+    out: f.out,
+    quantize: f.quantize,
+    name: f.name,
+    title: f.title,
+    description: f.description,
+    licence: f.licence,
+    provenance: f.provenance,
+    data: f.data,
+    format: f.format,
+    galleryCount: f.gallery,
+    evalLimit: f.limit,
+    metricSize: f.metricSize,
+    frame: f.frame,
+    strokeWidth: f.strokeWidth,
+    index: f.index === false ? null : typeof f.index === 'string' ? f.index : undefined,
+    force: f.force,
+    log: f.json ? () => {} : log,
+  });
+  const weightBytes = result.theme.weights.bytes;
+  if (f.json) {
+    const { theme, dir, files, totalBytes, fallbacks, warnings } = result;
+    process.stdout.write(`${JSON.stringify({ dir, name: theme.name, quantization: theme.weights.quantization, weightBytes, totalBytes, files, fidelity: theme.weights.fidelity, metrics: theme.metrics, fallbacks, warnings })}\n`);
+  } else {
+    process.stdout.write(`wrote ${result.dir}: ${result.files.length} files, ${result.totalBytes} bytes (weights ${weightBytes} bytes, ${result.theme.weights.quantization})\n`);
+    if (result.theme.metrics) process.stdout.write(`val metrics: ${JSON.stringify(result.theme.metrics)}\n`);
+  }
+  return 0;
+}
+
+void runCli('export', main);

@@ -1,0 +1,119 @@
+/**
+ * npm run translate -- --theme DIR --in DIR --out DIR [--side-by-side] [--frame auto|letterbox|doodle]
+ * Each input image (an edge map, an A|B pair, or a doodle on white or transparent) → a photo PNG.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Command, Option } from 'commander';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Translator, type Frame } from '../../shared/translator';
+import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
+import { decodeFile, describeDecodeError, listFolder } from '../data/decode';
+import { folderSource } from '../themes/folderSource';
+import { encodePng } from '../themes/writeTheme';
+import { parseChoice, runCli, UsageError, withUsageExit } from './common';
+
+/** An image this much wider than tall (±2%) is an A|B pair. */
+const PAIR_RATIO = 2;
+const PAIR_TOLERANCE = 0.02;
+
+interface TranslateFlags {
+  theme: string;
+  in: string;
+  out: string;
+  sideBySide?: boolean;
+  frame: Frame | 'auto';
+  backend: BackendChoice;
+}
+
+/** The input half of an A|B pair, per the theme's direction (AtoB: left is the input). */
+function inputHalf(rgb: Uint8Array, w: number, h: number, leftIsInput: boolean): Uint8Array {
+  const half = Math.floor(w / 2);
+  const x0 = leftIsInput ? 0 : w - half;
+  const out = new Uint8Array(half * h * 3);
+  for (let y = 0; y < h; y++) out.set(rgb.subarray((y * w + x0) * 3, (y * w + x0 + half) * 3), y * half * 3);
+  return out;
+}
+
+/** [1,S,S,c] in [-1,1] → RGB bytes. */
+function modelInputBytes(x: tf.Tensor4D): Uint8Array {
+  return tf.tidy(() => {
+    const img = x.squeeze([0]);
+    const rgb = img.shape[2] === 1 ? tf.tile(img, [1, 1, 3]) : img;
+    return Uint8Array.from(rgb.add(1).mul(127.5).round().clipByValue(0, 255).dataSync());
+  });
+}
+
+function sideBySide(left: Uint8Array, right: Uint8Array, s: number): Uint8Array {
+  const out = new Uint8Array(s * 2 * s * 3);
+  for (let y = 0; y < s; y++) {
+    out.set(left.subarray(y * s * 3, (y + 1) * s * 3), y * 2 * s * 3);
+    out.set(right.subarray(y * s * 3, (y + 1) * s * 3), (y * 2 + 1) * s * 3);
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
+  const program = withUsageExit(new Command('translate'))
+    .description('Turn edge images, A|B pairs or doodles into photos with a theme.')
+    .requiredOption('--theme <dir>', 'theme folder (with theme.json)')
+    .requiredOption('--in <dir>', 'folder of input images')
+    .requiredOption('--out <dir>', 'folder for the photo PNGs')
+    .option('--side-by-side', 'write input | photo (the input as the model saw it)')
+    .addOption(
+      new Option('--frame <frame>', 'auto: A|B pairs letterboxed, other images framed as doodles (unless the theme says otherwise)')
+        .default('auto')
+        .argParser(parseChoice('frame', ['auto', 'letterbox', 'doodle'] as const)),
+    )
+    .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
+    .parse();
+  const f = program.opts<TranslateFlags>();
+  const log = (msg: string) => process.stderr.write(`${msg}\n`);
+  const listing = await listFolder(f.in);
+  if (!listing) throw new UsageError(`--in ${f.in} is not a folder`);
+  if (!listing.images.length) throw new UsageError(`--in ${f.in} holds no images (png, jpg, webp, …)`);
+  await selectBackend(f.backend, log);
+  const translator = await Translator.load(folderSource(f.theme));
+  try {
+    await fs.mkdir(f.out, { recursive: true });
+    const s = translator.size;
+    let done = 0;
+    let failed = 0;
+    for (const file of listing.images) {
+      let img;
+      try {
+        img = await decodeFile(file);
+      } catch (e) {
+        log(`skipped ${file}: ${describeDecodeError(e)}`);
+        failed++;
+        continue;
+      }
+      const isPair = Math.abs(img.width / img.height - PAIR_RATIO) <= PAIR_TOLERANCE;
+      const pixels = isPair ? inputHalf(img.data, img.width, img.height, translator.theme.direction === 'AtoB') : img.data;
+      const width = isPair ? Math.floor(img.width / 2) : img.width;
+      const frame: Frame = f.frame !== 'auto' ? f.frame : isPair ? 'letterbox' : (translator.theme.input?.frame ?? 'doodle');
+      const input = { data: pixels, width, height: img.height, channels: 3 };
+      const photo = translator.translate(input, frame);
+      const photoBytes = Uint8Array.from(await photo.data());
+      photo.dispose();
+      let png: Uint8Array;
+      if (f.sideBySide) {
+        const x = translator.prepare(input, frame);
+        const shown = modelInputBytes(x);
+        x.dispose();
+        png = await encodePng(sideBySide(shown, photoBytes, s), 2 * s, s);
+      } else {
+        png = await encodePng(photoBytes, s, s);
+      }
+      const name = `${path.basename(file, path.extname(file))}.png`;
+      await fs.writeFile(path.join(f.out, name), png);
+      done++;
+    }
+    log(`${done} photo(s) written to ${f.out}${failed ? `, ${failed} input(s) skipped` : ''}`);
+    return done === 0 ? 2 : 0;
+  } finally {
+    translator.dispose();
+  }
+}
+
+void runCli('translate', main);

@@ -1,0 +1,206 @@
+/**
+ * Checkpoint → theme folder: the work behind `npm run export`.
+ *
+ * 1. pack the generator (quantized manifest + shards) in memory;
+ * 2. load that packed theme through the validating loader, exactly as the
+ *    game will, and measure it against the float32 generator (fidelity);
+ * 3. score it on the validation split with the eval routine (metrics);
+ * 4. write gallery/ (edges + target photo per example) and preview.png;
+ * 5. write the folder (theme.json last), re-read it from disk through the
+ *    loader, and update themes/index.json.
+ */
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import type { ModelConfig } from '../../shared/config';
+import { ssim } from '../../shared/metrics';
+import type { QuantizeMode, TensorReport } from '../../shared/quantize';
+import { Rng } from '../../shared/random';
+import { loadTheme, type ThemeJson } from '../../shared/theme';
+import { memorySource, packTheme, themeFileMap, type ThemeMeta } from '../../shared/themePack';
+import { Translator } from '../../shared/translator';
+import { loadCheckpoint } from '../checkpoint';
+import { openDataset, type Dataset, type DatasetFormat } from '../data';
+import { evaluate, roundMetrics } from './evaluate';
+import { folderSource } from './folderSource';
+import { encodePng, updateThemeIndexFile, writeThemeDir } from './writeTheme';
+
+/** Quantized output must stay this close (SSIM to the float32 output) or export refuses without `force`. */
+export const MIN_FIDELITY_SSIM = 0.99;
+
+export interface ExportOptions {
+  checkpoint: string;
+  out: string;
+  quantize: QuantizeMode;
+  name?: string;
+  title?: string;
+  description?: string;
+  licence?: string;
+  provenance?: string;
+  /** Validation data (default: the checkpoint's training data folder and format). */
+  data?: string;
+  format?: DatasetFormat;
+  galleryCount?: number;
+  /** Evaluate at most this many validation images (default all). */
+  evalLimit?: number;
+  metricSize?: number;
+  frame?: 'letterbox' | 'doodle';
+  strokeWidth?: number;
+  /** index.json to update; null to skip. Default: <out>/../index.json. */
+  index?: string | null;
+  force?: boolean;
+  log?: (msg: string) => void;
+}
+
+export interface ExportResult {
+  theme: ThemeJson;
+  dir: string;
+  files: { path: string; bytes: number }[];
+  totalBytes: number;
+  report: TensorReport[];
+  fallbacks: TensorReport[];
+  warnings: string[];
+}
+
+export class ExportError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExportError';
+  }
+}
+
+const unitToBytes = (t: tf.Tensor): Uint8Array => tf.tidy(() => Uint8Array.from(t.mul(255).round().clipByValue(0, 255).dataSync()));
+const signedToUnit = (v: Float32Array, size: number): tf.Tensor3D => tf.tidy(() => tf.tensor3d(v, [size, size, 3]).add(1).div(2).clipByValue(0, 1) as tf.Tensor3D);
+
+/** Raw generator outputs of the float32 model and the packed one on the same inputs. */
+function fidelity(reference: tf.LayersModel, packed: tf.LayersModel, inputs: tf.Tensor3D[]): { maxAbsError: number; ssim: number; images: number } {
+  let maxAbs = 0;
+  let total = 0;
+  for (const unit of inputs) {
+    const [a, b] = tf.tidy(() => {
+      const x = unit.mul(2).sub(1).expandDims(0);
+      return [reference.predict(x) as tf.Tensor4D, packed.predict(x) as tf.Tensor4D].map((y) => y.squeeze([0]));
+    });
+    maxAbs = Math.max(maxAbs, tf.tidy(() => a.sub(b).abs().max().dataSync()[0]));
+    const [ua, ub] = tf.tidy(() => [a, b].map((y) => y.add(1).div(2).clipByValue(0, 1)));
+    total += ssim(ua, ub);
+    tf.dispose([a, b, ua, ub]);
+  }
+  return { maxAbsError: maxAbs, ssim: total / inputs.length, images: inputs.length };
+}
+
+async function openValidation(opts: ExportOptions, config: ModelConfig, stateOptions: { data: string | null; format: DatasetFormat; direction: 'AtoB' | 'BtoA' }, log: (m: string) => void): Promise<Dataset | null> {
+  const format = opts.format ?? (opts.data ? 'aligned' : stateOptions.format);
+  const dir = opts.data ?? stateOptions.data ?? undefined;
+  if (format !== 'synthetic' && !dir) return null;
+  try {
+    return await openDataset({ format, dir, split: 'val', direction: stateOptions.direction, size: config.size, loadSize: config.size, flip: false, seed: 0 });
+  } catch (e) {
+    if (opts.data) throw e; // asked for explicitly: a real error
+    log(`no validation data (${(e as Error).message}); theme.json metrics and gallery left empty`);
+    return null;
+  }
+}
+
+export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
+  const log = opts.log ?? (() => {});
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    log(`warning: ${m}`);
+  };
+  const dir = opts.out.replace(/\/+$/, '');
+  const name = opts.name ?? path.basename(dir);
+  const { generator, state } = await loadCheckpoint(opts.checkpoint);
+  let translator: Translator | null = null;
+  const galleryInputs: tf.Tensor3D[] = [];
+  try {
+    const config = state.config;
+    const direction = state.options.direction;
+    const meta: ThemeMeta = {
+      name,
+      title: opts.title ?? name.charAt(0).toUpperCase() + name.slice(1),
+      ...(opts.description ? { description: opts.description } : {}),
+      config,
+      direction,
+      training: {
+        dataset: state.dataset?.name ?? state.options.data ?? state.options.format,
+        provenance: opts.provenance ?? state.dataset?.description ?? 'not recorded',
+        licence: opts.licence ?? 'not stated: check the dataset provenance before redistributing',
+        iterations: state.step,
+        seconds: Math.round(state.seconds),
+        backend: state.backend,
+        date: state.updatedAt ?? new Date().toISOString(),
+        options: state.options,
+      },
+      metrics: null,
+      ...(opts.frame || opts.strokeWidth ? { input: { ...(opts.frame ? { frame: opts.frame } : {}), ...(opts.strokeWidth ? { strokeWidth: opts.strokeWidth } : {}) } } : {}),
+    };
+    const packed = await packTheme(generator, meta, opts.quantize);
+    const fallbacks = packed.report.filter((r) => r.note);
+    if (fallbacks.length && opts.quantize !== 'float16') log(`${fallbacks.length} tensor(s) written as float16 (small, or ${opts.quantize} too lossy)`);
+
+    // The packed theme, loaded through the same validating loader the game uses.
+    const loaded = await loadTheme(memorySource(themeFileMap(packed), dir));
+    translator = await Translator.load(loaded, { frame: 'letterbox' });
+
+    const dataset = await openValidation(opts, config, state.options, log);
+    const extra = new Map<string, Uint8Array>();
+    const size = config.size;
+    if (dataset) {
+      const count = Math.min(opts.galleryCount ?? 12, dataset.length);
+      const rng = new Rng(0);
+      const gallery: { edges: string; photo: string }[] = [];
+      for (let i = 0; i < count; i++) {
+        const s = await dataset.sample(i, rng, false);
+        const edges = signedToUnit(s.edges, size);
+        const photo = signedToUnit(s.photo, size);
+        const id = String(i + 1).padStart(2, '0');
+        extra.set(`gallery/${id}-edges.png`, await encodePng(unitToBytes(edges), size, size));
+        extra.set(`gallery/${id}-photo.png`, await encodePng(unitToBytes(photo), size, size));
+        gallery.push({ edges: `gallery/${id}-edges.png`, photo: `gallery/${id}-photo.png` });
+        photo.dispose();
+        galleryInputs.push(edges);
+      }
+      packed.theme.gallery = gallery;
+      log(`evaluating on ${dataset.name} val (${Math.min(dataset.length, opts.evalLimit ?? Infinity)} images)…`);
+      const { perImage: _p, ...metrics } = await evaluate(translator, dataset, { metricSize: opts.metricSize, limit: opts.evalLimit });
+      packed.theme.metrics = roundMetrics({ ...metrics, split: 'val' });
+    } else {
+      warn('no validation split: metrics are null and the gallery is empty (pass --data DIR)');
+      const blank = tf.ones([size, size, 3]) as tf.Tensor3D;
+      galleryInputs.push(blank);
+    }
+    if (galleryInputs.length) {
+      const photo = translator.translate(galleryInputs[0]);
+      extra.set('preview.png', await encodePng(Uint8Array.from(await photo.data()), size, size));
+      photo.dispose();
+      packed.theme.preview = 'preview.png';
+    }
+
+    const fid = fidelity(generator, translator.model, galleryInputs);
+    packed.theme.weights.fidelity = { maxAbsError: Number(fid.maxAbsError.toPrecision(3)), ssim: Math.round(fid.ssim * 1e5) / 1e5, images: fid.images };
+    log(`fidelity ${opts.quantize} vs float32: max abs error ${fid.maxAbsError.toExponential(2)}, SSIM ${fid.ssim.toFixed(5)} (${fid.images} images)`);
+    if (fid.ssim < MIN_FIDELITY_SSIM) {
+      const msg = `${opts.quantize} weights change the output too much (SSIM ${fid.ssim.toFixed(4)} < ${MIN_FIDELITY_SSIM} against float32)`;
+      if (!opts.force) throw new ExportError(`${msg}; use --quantize float16, or --force to write it anyway`);
+      warn(msg);
+    }
+
+    const all = themeFileMap(packed, extra);
+    await writeThemeDir(dir, all);
+    // Read back from disk through the loader: what we wrote is what the game will accept.
+    (await loadTheme(folderSource(dir))).model.dispose();
+    if (opts.index !== null) {
+      const indexFile = opts.index ?? path.join(path.dirname(dir), 'index.json');
+      await updateThemeIndexFile(indexFile, dir, { name, title: packed.theme.title, preview: packed.theme.preview });
+      log(`updated ${indexFile}`);
+    }
+    const files = [...all].map(([p, b]) => ({ path: p, bytes: b.byteLength })).sort((a, b) => a.path.localeCompare(b.path));
+    return { theme: packed.theme, dir, files, totalBytes: files.reduce((n, f) => n + f.bytes, 0), report: packed.report, fallbacks, warnings };
+  } finally {
+    tf.dispose(galleryInputs);
+    translator?.dispose();
+    generator.dispose();
+  }
+}
