@@ -1,11 +1,14 @@
 /**
  * Conv2DBackpropInput for the wasm backend (the input gradient of every conv,
  * and the forward pass of Conv2DTranspose). tfjs 4.22's own wasm kernel is a
- * scalar loop; this one is cols[M, K] = dy[M, outC] · Wᵀ[outC, K] on XNNPACK,
- * then col2im scatters cols into dx.
+ * scalar loop; this one is one GEMM on XNNPACK plus a col2im scatter:
+ *   M ≥ K (outer layers):  cols[M, K]  = dy[M, outC] · Wᵀ[outC, K]
+ *   M < K (inner layers):  colsᵀ[K, M] = W[K, outC] · dyᵀ[outC, M]
+ * (M output pixels, K = fH·fW·inC filter taps; the second form never packs
+ * the large weight matrix, see COST_NS).
  */
 import * as tf from '@tensorflow/tfjs';
-import { col2im } from './im2col.js';
+import { col2im, col2imTransposed } from './im2col.js';
 import { convGeometry, dispose, matmul, transpose2d, view, type WasmBackendLike } from './wasm_util.js';
 
 interface Attrs {
@@ -28,13 +31,21 @@ export function conv2DBackpropInputWasm(args: {
   const m = g.batch * g.outH * g.outW;
   const k = g.fH * g.fW * g.inC;
 
-  const wT = transpose2d(backend, filter, k, g.outC);
-  const cols = matmul(backend, view(dy, [m, g.outC]), wT, m, g.outC, k);
-  dispose(backend, wT);
+  let cols: tf.TensorInfo;
+  const transposed = m < k;
+  if (transposed) {
+    const dyT = transpose2d(backend, dy, m, g.outC);
+    cols = matmul(backend, view(filter, [k, g.outC]), dyT, k, g.outC, m);
+    dispose(backend, dyT);
+  } else {
+    const wT = transpose2d(backend, filter, k, g.outC);
+    cols = matmul(backend, view(dy, [m, g.outC]), wT, m, g.outC, k);
+    dispose(backend, wT);
+  }
   const dx = backend.makeOutput([...inputShape], 'float32');
   const dxHeap = backend.typedArrayFromHeap(dx);
   dxHeap.fill(0);
-  col2im(backend.typedArrayFromHeap(cols), g, dxHeap);
+  (transposed ? col2imTransposed : col2im)(backend.typedArrayFromHeap(cols), g, dxHeap);
   dispose(backend, cols);
   return dx;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend.js';
+import { setConvRoute } from './conv2d.js';
 import { Rng } from '../../shared/random.js';
 
 type Pad = 'same' | 'valid' | number;
@@ -116,6 +117,34 @@ describe('wasm training kernels match the cpu backend', () => {
     const expected = await onBackend('cpu', () => tf.tidy(run));
     const actual = await onBackend('wasm', () => tf.tidy(run));
     expectClose(actual, expected);
+  });
+
+  it.each(CASES.map((c) => [describeCase(c), c] as const))('Conv2D / FusedConv2D (GEMM route) %s', async (_name, c) => {
+    const xShape: [number, number, number, number] = [c.batch, c.size[0], c.size[1], c.inC];
+    const fShape = [c.filter[0], c.filter[1], c.inC, c.outC] as [number, number, number, number];
+    const x = randomData(xShape.reduce((a, b) => a * b));
+    const f = randomData(fShape.reduce((a, b) => a * b));
+    const bias = randomData(c.outC);
+    for (const activation of ['linear', 'relu', 'leakyrelu'] as const) {
+      const run = () =>
+        tf.fused.conv2d({
+          x: tf.tensor4d(x, xShape),
+          filter: tf.tensor4d(f, fShape),
+          strides: c.stride,
+          pad: c.pad,
+          bias: tf.tensor1d(bias),
+          activation,
+          leakyreluAlpha: 0.2,
+        });
+      const plain = () => tf.conv2d(tf.tensor4d(x, xShape), tf.tensor4d(f, fShape), c.stride, c.pad);
+      setConvRoute('gemm');
+      try {
+        expectClose(await onBackend('wasm', () => tf.tidy(run)), await onBackend('cpu', () => tf.tidy(run)));
+        if (activation === 'linear') expectClose(await onBackend('wasm', () => tf.tidy(plain)), await onBackend('cpu', () => tf.tidy(plain)));
+      } finally {
+        setConvRoute('auto');
+      }
+    }
   });
 
   it('trains a conv / conv-transpose / batch-norm net: gradients equal cpu, no tensor leaks', async () => {

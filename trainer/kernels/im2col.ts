@@ -83,3 +83,49 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): v
     }
   }
 }
+
+/** col2im from the transposed layout colsT[K, M] (what W[K, outC] · dyᵀ[outC, M] produces). dx must be zeroed. */
+export function col2imTransposed(colsT: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+  const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const m = batch * outH * outW;
+  const rowStrideX = inW * inC;
+  const imageStrideX = inH * rowStrideX;
+  for (let kh = 0; kh < fH; kh++) {
+    for (let kw = 0; kw < fW; kw++) {
+      const colOff = kw * dilationW - padLeft;
+      let oxLo = colOff >= 0 ? 0 : Math.ceil(-colOff / strideW);
+      let oxHi = Math.min(outW, Math.floor((inW - 1 - colOff) / strideW) + 1);
+      if (oxLo > outW) oxLo = outW;
+      if (oxHi < oxLo) oxHi = oxLo;
+      const step = strideW * inC;
+      for (let c = 0; c < inC; c++) {
+        let src = ((kh * fW + kw) * inC + c) * m;
+        for (let b = 0; b < batch; b++) {
+          const xImage = b * imageStrideX + c;
+          for (let oy = 0; oy < outH; oy++, src += outW) {
+            const iy = oy * strideH + kh * dilationH - padTop;
+            if (iy < 0 || iy >= inH) continue;
+            let dst = xImage + iy * rowStrideX + (oxLo * strideW + colOff) * inC;
+            for (let s = src + oxLo, end = src + oxHi; s < end; s++, dst += step) dx[dst] += colsT[s];
+          }
+        }
+      }
+    }
+  }
+}
+
+const TILE = 32;
+/** dst[cols, rows] = src[rows, cols]ᵀ, tiled so both sides stay in cache. */
+export function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
+  for (let c0 = 0; c0 < cols; c0 += TILE) {
+    const c1 = Math.min(cols, c0 + TILE);
+    for (let r0 = 0; r0 < rows; r0 += TILE) {
+      const r1 = Math.min(rows, r0 + TILE);
+      for (let c = c0; c < c1; c++) {
+        let d = c * rows + r0;
+        let s = r0 * cols + c;
+        for (let r = r0; r < r1; r++, d++, s += cols) dst[d] = src[s];
+      }
+    }
+  }
+}

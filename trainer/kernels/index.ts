@@ -1,23 +1,27 @@
 /**
- * Training kernels for tfjs-backend-wasm 4.22: registerWasmTrainingKernels()
- * adds the missing Conv2DBackpropFilter and replaces the scalar
- * Conv2DBackpropInput. Call it before or after the wasm backend starts; calling
- * it twice is harmless.
+ * Training kernels for tfjs-backend-wasm 4.22. registerWasmTrainingKernels()
+ * adds the missing Conv2DBackpropFilter, replaces the scalar
+ * Conv2DBackpropInput, and routes forward convolutions with large weights
+ * around XNNPACK's per-step weight packing; it also installs a leaner batch-norm
+ * gradient (all backends). Import '@tensorflow/tfjs-backend-wasm'
+ * first; calling it again is harmless.
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
+import { convForwardConfigs } from './conv2d.js';
+import { installBatchNormGradient } from './batchnorm_grad.js';
 
-export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig];
+let registered = false;
 
 export function registerWasmTrainingKernels(): string[] {
-  const names: string[] = [];
-  for (const config of WASM_TRAINING_KERNELS) {
-    const existing = tf.getKernel(config.kernelName, config.backendName);
-    if (existing?.kernelFunc === config.kernelFunc) continue;
-    if (existing) tf.unregisterKernel(config.kernelName, config.backendName);
+  if (registered) return [];
+  const configs = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, ...convForwardConfigs()];
+  for (const config of configs) {
+    if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
     tf.registerKernel(config);
-    names.push(config.kernelName);
   }
-  return names;
+  installBatchNormGradient();
+  registered = true;
+  return configs.map((c) => c.kernelName);
 }
