@@ -102,6 +102,16 @@ describe('aligned dataset', () => {
     expect(Array.from(s2.photo)).toEqual(Array.from(plain.edges));
   });
 
+  it('gives the same pixels when nothing fits the cache budget (re-decoded per sample)', async () => {
+    const cached = await openDataset(base(path.join(root, 'good')));
+    const uncached = await openDataset(base(path.join(root, 'good'), { cacheMB: 0 }));
+    for (let i = 0; i < cached.length; i++) {
+      const a = await cached.sample(i, new Rng(i), true);
+      const b = await uncached.sample(i, new Rng(i), true);
+      expect(Array.from(b.photo)).toEqual(Array.from(a.photo));
+    }
+  });
+
   it('is deterministic for a given rng state', async () => {
     const ds = await openDataset(base(path.join(root, 'good')));
     const a = new Rng(42), b = new Rng(42);
