@@ -244,35 +244,52 @@ function crossings(m: Uint8Array, w: number, h: number, x: number, y: number): n
  * skeletons, keeping their topology. Returns a new mask.
  */
 export function thin(mask: Uint8Array, w: number, h: number): Uint8Array {
-  const m = mask.slice();
-  const px = (x: number, y: number) => (x >= 0 && x < w && y >= 0 && y < h ? m[y * w + x] : 0);
+  // Work on a copy with a 1-px empty border, so neighbours need no bounds checks,
+  // and visit only the pixels still set (drawings are mostly background).
+  const W = w + 2;
+  const m = new Uint8Array(W * (h + 2));
+  let live: number[] = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (mask[y * w + x]) {
+        const i = (y + 1) * W + x + 1;
+        m[i] = 1;
+        live.push(i);
+      }
+    }
+  }
   const del: number[] = [];
   let changed = true;
   while (changed) {
     changed = false;
     for (let pass = 0; pass < 2; pass++) {
       del.length = 0;
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          if (!m[y * w + x]) continue;
-          // Neighbours P2..P9 clockwise from north.
-          const p2 = px(x, y - 1), p3 = px(x + 1, y - 1), p4 = px(x + 1, y), p5 = px(x + 1, y + 1);
-          const p6 = px(x, y + 1), p7 = px(x - 1, y + 1), p8 = px(x - 1, y), p9 = px(x - 1, y - 1);
-          const b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
-          if (b < 2 || b > 6) continue;
-          const a =
-            (+(!p2 && !!p3)) + (+(!p3 && !!p4)) + (+(!p4 && !!p5)) + (+(!p5 && !!p6)) +
-            (+(!p6 && !!p7)) + (+(!p7 && !!p8)) + (+(!p8 && !!p9)) + (+(!p9 && !!p2));
-          if (a !== 1) continue;
-          if (pass === 0 ? p2 * p4 * p6 || p4 * p6 * p8 : p2 * p4 * p8 || p2 * p6 * p8) continue;
-          del.push(y * w + x);
-        }
+      for (const i of live) {
+        // Neighbours P2..P9 clockwise from north.
+        const p2 = m[i - W], p3 = m[i - W + 1], p4 = m[i + 1], p5 = m[i + W + 1];
+        const p6 = m[i + W], p7 = m[i + W - 1], p8 = m[i - 1], p9 = m[i - W - 1];
+        const b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
+        if (b < 2 || b > 6) continue;
+        const a =
+          (p2 < p3 ? 1 : 0) + (p3 < p4 ? 1 : 0) + (p4 < p5 ? 1 : 0) + (p5 < p6 ? 1 : 0) +
+          (p6 < p7 ? 1 : 0) + (p7 < p8 ? 1 : 0) + (p8 < p9 ? 1 : 0) + (p9 < p2 ? 1 : 0);
+        if (a !== 1) continue;
+        if (pass === 0 ? p2 * p4 * p6 || p4 * p6 * p8 : p2 * p4 * p8 || p2 * p6 * p8) continue;
+        del.push(i);
       }
-      for (const i of del) m[i] = 0;
-      if (del.length) changed = true;
+      if (del.length) {
+        for (const i of del) m[i] = 0;
+        live = live.filter((i) => m[i]);
+        changed = true;
+      }
     }
   }
-  return m;
+  const out = new Uint8Array(w * h);
+  for (const i of live) {
+    const x = (i % W) - 1, y = Math.floor(i / W) - 1;
+    out[y * w + x] = 1;
+  }
+  return out;
 }
 
 /**
