@@ -9,7 +9,8 @@ import { openSynthetic } from './synthetic';
 import { DatasetError, type Dataset, type DatasetOptions } from './types';
 
 export * from './types';
-export { skippedSummary } from './folder';
+export { skippedSummary, EAGER_DECODE_LIMIT } from './folder';
+export { SYNTHETIC_LENGTH } from './synthetic';
 
 export const DATASET_FORMATS = ['aligned', 'photos', 'synthetic'] as const;
 const DEFAULT_CACHE_MB = 3072;
