@@ -51,6 +51,8 @@ export class CheckpointError extends Error {
 async function saveOptimizer(optimizer: tf.Optimizer, file: string): Promise<void> {
   const weights = await optimizer.getWeights();
   const { data, specs } = await tf.io.encodeWeights(weights);
+  // getWeights() makes a fresh scalar for the iteration count (the slots are the live variables).
+  weights[0].tensor.dispose();
   // Names of slot variables carry process-specific suffixes; Adam matches slots by position, which we keep.
   const positional = specs.map((s, i) => ({ ...s, name: i === 0 ? 'iter' : `slot_${i}` }));
   await fs.writeFile(`${file}.bin`, new Uint8Array(data));

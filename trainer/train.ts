@@ -39,6 +39,8 @@ export interface TrainContext {
   log: (line: string) => void;
   /** Set by a signal handler: the loop saves a checkpoint and returns. */
   shouldStop?: () => boolean;
+  /** Where datasets come from (tests wrap it to inject faults). */
+  openData?: typeof openDataset;
 }
 
 function hyperFrom(options: TrainOptions): TrainHyperparams {
@@ -90,7 +92,8 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   await fs.mkdir(path.join(runDir, SAMPLES_DIR), { recursive: true });
   const config = modelConfigFrom(options);
 
-  const dataset = await openDataset({
+  const open = ctx.openData ?? openDataset;
+  const dataset = await open({
     format: options.format,
     dir: options.data ?? undefined,
     split: 'train',
@@ -124,7 +127,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   }
 
   // Fixed, un-augmented examples for the sample grids: validation data when the dataset has it.
-  const fixedSource = await openDataset({
+  const fixedSource = await open({
     format: options.format, dir: options.data ?? undefined, split: 'val', direction: options.direction,
     size: options.size, loadSize: options.size, flip: false, seed: options.seed,
   }).catch(() => dataset);
@@ -182,7 +185,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
       }
       if (!Object.values(losses).every(Number.isFinite)) {
         throw new TrainingStopped(
-          `Loss became ${JSON.stringify(losses)} at step ${step + 1}: training diverged. ` +
+          `Loss became ${Object.entries(losses).map(([k, v]) => `${k}=${v}`).join(', ')} at step ${step + 1}: training diverged. ` +
             `The last good checkpoint in ${path.join(runDir, 'checkpoint')} is kept (step ${lastSavedStep}); ` +
             'resume from it with a lower --lr, or check the data.',
           3,
@@ -191,7 +194,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
       step += 1;
       seconds += (performance.now() - t0) / 1000;
       lastLosses = losses;
-      if (step % HISTORY_EVERY === 0 || step === 1) history.push({ step, ...losses });
+      if (step % HISTORY_EVERY === 0 || step < HISTORY_EVERY) history.push({ step, ...losses });
       ctx.progress.update(step, losses, schedule.lrAt(step - 1));
       if (step % options.sampleEvery === 0) await samplesAndReport();
       if (step % options.saveEvery === 0 && step < schedule.totalIters) await checkpoint();

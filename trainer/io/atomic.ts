@@ -27,7 +27,10 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   const old = `${dir}.old`;
-  await fs.rm(tmp, { recursive: true, force: true });
+  // Leftovers of a killed writer are incomplete by definition.
+  const parent = path.dirname(dir);
+  const stale = (await fs.readdir(parent).catch(() => [] as string[])).filter((f) => f.startsWith(`${path.basename(dir)}.tmp-`));
+  await Promise.all(stale.map((f) => fs.rm(path.join(parent, f), { recursive: true, force: true })));
   await fs.mkdir(tmp, { recursive: true });
   await fill(tmp);
   await fs.rm(old, { recursive: true, force: true });

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../backend';
+import { readCheckpointState } from '../checkpoint';
+import { openDataset } from '../data';
+import type { Dataset } from '../data/types';
+import { DEFAULT_TRAIN_OPTIONS } from '../options';
+import { train, TrainingStopped } from '../train';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TRAIN = path.join(ROOT, 'trainer/cli/train.ts');
+const SMALL = ['--size', '32', '--load-size', '36', '--ngf', '8', '--ndf', '8', '--n-layers-d', '2', '--backend', 'wasm'];
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'd2p-cli-'));
+});
+afterAll(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+function startTrain(args: string[]): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
+  // node --import tsx (not the tsx wrapper) so that SIGKILL hits the training process itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', TRAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, done };
+}
+
+async function runTrain(args: string[]): Promise<{ code: number | null; output: string }> {
+  const run = startTrain(args);
+  const code = await run.done;
+  return { code, output: run.output() };
+}
+
+describe('train CLI: bad input stops with a clear message and exit code 2', () => {
+  it('unknown flag', async () => {
+    const { code, output } = await runTrain(['--no-such-flag']);
+    expect(code).toBe(2);
+    expect(output).toMatch(/unknown option '--no-such-flag'/);
+  });
+
+  it('missing dataset folder', async () => {
+    const { code, output } = await runTrain(['--data', path.join(tmp, 'nope'), ...SMALL, '--iters', '1', '--out', path.join(tmp, 'r0')]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/does not exist/);
+    expect(output).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('empty dataset folder', async () => {
+    const empty = path.join(tmp, 'empty');
+    await fs.mkdir(path.join(empty, 'train'), { recursive: true });
+    const { code, output } = await runTrain(['--data', empty, '--format', 'aligned', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'r1')]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/no images|empty/i);
+  });
+
+  it('aligned image that is not 2:1', async () => {
+    const dir = path.join(tmp, 'square');
+    await fs.mkdir(path.join(dir, 'train'), { recursive: true });
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: 'white' } }).jpeg().toFile(path.join(dir, 'train', 'a.jpg'));
+    const { code, output } = await runTrain(['--data', dir, '--format', 'aligned', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'r2')]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/2:1/);
+  });
+
+  it('invalid model flags', async () => {
+    const { code, output } = await runTrain(['--size', '100', '--depth', '5', '--iters', '1', '--out', path.join(tmp, 'r3')]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/not divisible by 2\^depth/);
+  });
+
+  it('skips corrupt files with a warning and trains on the rest', async () => {
+    const dir = path.join(tmp, 'mixed');
+    await fs.mkdir(path.join(dir, 'train'), { recursive: true });
+    for (let i = 0; i < 3; i++) {
+      await sharp({ create: { width: 96, height: 48, channels: 3, background: { r: 40 * i, g: 90, b: 200 } } })
+        .jpeg()
+        .toFile(path.join(dir, 'train', `ok${i}.jpg`));
+    }
+    await fs.writeFile(path.join(dir, 'train', 'zero.jpg'), '');
+    await fs.writeFile(path.join(dir, 'train', 'junk.jpg'), 'this is not an image');
+    const { code, output } = await runTrain(['--data', dir, '--format', 'aligned', ...SMALL, '--iters', '2', '--json', '--out', path.join(tmp, 'r4')]);
+    expect(code).toBe(0);
+    expect(output).toMatch(/"event":"warning".*2 file\(s\) could not be read/);
+  });
+});
+
+describe('resume', () => {
+  it('continues after kill -9 from the last checkpoint, with the same config, and refuses conflicting flags', async () => {
+    const out = path.join(tmp, 'killed');
+    const run = startTrain([...SMALL, '--iters', '400', '--save-every', '5', '--sample-every', '1000', '--json', '--out', out]);
+    // Wait until two checkpoints exist, then kill hard (no chance to clean up).
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const saved = run.output().match(/"event":"checkpoint","step":(\d+)/g) ?? [];
+        if (saved.length >= 2) {
+          clearInterval(timer);
+          run.child.kill('SIGKILL');
+          resolve();
+        }
+        if (run.child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`training exited early: ${run.output()}`));
+        }
+      }, 100);
+    });
+    await run.done;
+    const { state } = await readCheckpointState(out);
+    expect(state.step % 5).toBe(0);
+    expect(state.step).toBeGreaterThanOrEqual(10);
+
+    const conflict = await runTrain(['--resume', out, '--ngf', '16']);
+    expect(conflict.code).toBe(2);
+    expect(conflict.output).toMatch(/cannot resume .*ngf: run has 8, flag says 16/);
+
+    const resumed = await runTrain(['--resume', out, '--iters', String(state.step + 10), '--json']);
+    expect(resumed.code).toBe(0);
+    const steps = [...resumed.output.matchAll(/"event":"progress","step":(\d+)/g)].map((m) => Number(m[1]));
+    expect(steps[0]).toBe(state.step + 1);
+    expect(steps[steps.length - 1]).toBe(state.step + 10);
+    const after = await readCheckpointState(out);
+    expect(after.state.config).toEqual(state.config);
+    expect(after.state.history.length).toBeGreaterThan(state.history.length);
+    const last = after.state.history[after.state.history.length - 1];
+    expect(Number.isFinite(last.G_L1)).toBe(true);
+  }, 240_000);
+});
+
+describe('divergence', () => {
+  it('stops on a NaN loss and keeps the last good checkpoint', async () => {
+    await selectBackend('wasm');
+    const out = path.join(tmp, 'nan');
+    // A dataset whose photos turn to NaN from step 7 on stands in for a diverging run.
+    let calls = 0;
+    const poisoned = async (...args: Parameters<typeof openDataset>): Promise<Dataset> => {
+      const inner = await openDataset(...args);
+      if (args[0].split === 'val') return inner;
+      return {
+        ...inner,
+        length: inner.length,
+        skipped: inner.skipped,
+        name: inner.name,
+        describe: () => inner.describe(),
+        sample: async (i, rng, augment) => {
+          const s = await inner.sample(i, rng, augment);
+          return ++calls > 7 ? { edges: s.edges, photo: s.photo.map(() => NaN) } : s;
+        },
+      };
+    };
+    const options = { ...DEFAULT_TRAIN_OPTIONS, size: 32, loadSize: 32, ngf: 8, ndf: 8, nLayersD: 2, iters: 20, saveEvery: 3, out };
+    const silent = { start() {}, update() {}, event() {}, stop() {} };
+    const error = await train(options, null, null, { backend: 'wasm', progress: silent, log: () => {}, openData: poisoned }).catch((e) => e);
+    expect(error).toBeInstanceOf(TrainingStopped);
+    expect(error.message).toMatch(/G_L1=NaN.*last good checkpoint.*step 6/);
+    const { state } = await readCheckpointState(out);
+    expect(state.step).toBe(6);
+  });
+});
