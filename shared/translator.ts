@@ -69,7 +69,8 @@ function pixelsToUnit(img: PixelImage): tf.Tensor3D {
   if (![1, 2, 3, 4].includes(channels) || data.length !== w * h * channels) {
     throw new TranslatorError('bad-input', `pixel data holds ${data.length} values, which is not ${w}×${h}×(1–4 channels)`);
   }
-  return tf.tidy(() => unitRgb(tf.tensor3d(data, [h, w, channels], 'int32').toFloat().div(255) as tf.Tensor3D));
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  return tf.tidy(() => unitRgb(tf.tensor3d(bytes, [h, w, channels], 'int32').toFloat().div(255) as tf.Tensor3D));
 }
 
 /** [h,w,c] in [0,1] → [h,w,3]: gray replicated, alpha composited over white. */
@@ -242,9 +243,8 @@ export class Translator {
         canvas.height = this.size;
         const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
         if (!ctx) throw new TranslatorError('bad-input', 'the output canvas has no 2D context (is it a WebGL canvas?)');
-        const g = globalThis as { ImageData?: typeof ImageData };
-        const image = g.ImageData ? new g.ImageData(data, this.size, this.size) : ctx.createImageData(this.size, this.size);
-        if (!g.ImageData) image.data.set(data);
+        const image = ctx.createImageData(this.size, this.size);
+        image.data.set(data);
         ctx.putImageData(image, 0, 0);
       }
     } finally {
