@@ -1,0 +1,92 @@
+import Phaser from 'phaser';
+import { h, mountScreen } from '../ui/dom';
+import { fetchThemeIndex, indexUrlFromLocation } from '../ui/themeIndex';
+import { app, backdrop, describeError, go } from './app';
+import { SCENES } from './BackdropScene';
+import { ensureTheme } from './session';
+
+/** Share of the bar for reading the theme list; the first theme's bytes and model build fill the rest. */
+const INDEX_SHARE = 0.08;
+const BAR = { maxWidth: 420, height: 18, radius: 9 };
+
+/**
+ * Boot: reads the theme list, then the first theme (its weight download drives
+ * a real progress bar), starts the model, and opens the menu. A theme that
+ * fails is marked broken with its reason and the next one is tried.
+ */
+export class BootScene extends Phaser.Scene {
+  private bar!: Phaser.GameObjects.Graphics;
+  private fraction = 0;
+  private progressEl!: HTMLElement;
+  private statusEl!: HTMLElement;
+  private errorsEl!: HTMLElement;
+
+  constructor() {
+    super(SCENES.boot);
+  }
+
+  create(): void {
+    this.scene.launch(SCENES.backdrop);
+    this.scene.bringToTop();
+    this.bar = this.add.graphics();
+    this.progressEl = h('div', {
+      role: 'progressbar', 'aria-label': 'Loading', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0,
+      class: 'sr-only', 'data-testid': 'boot-progress',
+    });
+    this.statusEl = h('div', { class: 'status', role: 'status', text: 'Reading the theme list…' });
+    this.errorsEl = h('div', { class: 'errors' });
+    const unmount = mountScreen(h('section', { class: 'boot', 'aria-label': 'Loading doodle2photo' }, this.progressEl, this.statusEl, this.errorsEl));
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, unmount);
+    this.scale.on(Phaser.Scale.Events.RESIZE, this.drawBar, this);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.scale.off(Phaser.Scale.Events.RESIZE, this.drawBar, this));
+    this.drawBar();
+    void this.run();
+  }
+
+  private setProgress(fraction: number, status?: string): void {
+    this.fraction = Math.max(this.fraction, Math.min(1, fraction));
+    this.progressEl.setAttribute('aria-valuenow', String(Math.round(this.fraction * 100)));
+    if (status) this.statusEl.textContent = status;
+    this.drawBar();
+    backdrop(this)?.wakeFor(300); // the bar is drawn by Phaser: keep the loop running while it moves
+  }
+
+  private drawBar(): void {
+    const { width, height } = this.scale;
+    const w = Math.min(BAR.maxWidth, width - 48);
+    const x = (width - w) / 2;
+    const y = height * 0.62;
+    this.bar.clear();
+    this.bar.fillStyle(0x1d2433, 0.12).fillRoundedRect(x, y, w, BAR.height, BAR.radius);
+    if (this.fraction > 0) {
+      this.bar.fillStyle(0xff7a45, 1).fillRoundedRect(x, y, Math.max(BAR.height, w * this.fraction), BAR.height, BAR.radius);
+    }
+    this.bar.lineStyle(2, 0x1d2433, 1).strokeRoundedRect(x, y, w, BAR.height, BAR.radius);
+  }
+
+  private async run(): Promise<void> {
+    const indexUrl = indexUrlFromLocation(window.location);
+    try {
+      app.index = await fetchThemeIndex(indexUrl);
+      app.index.problems.forEach((p) => this.errorsEl.append(h('div', { text: p })));
+    } catch (err) {
+      app.indexError = describeError(err);
+      this.errorsEl.append(h('div', { text: app.indexError }));
+    }
+    this.setProgress(INDEX_SHARE);
+    const themes = app.index?.themes ?? [];
+    for (const entry of themes) {
+      try {
+        await ensureTheme(entry, (f, label) => this.setProgress(INDEX_SHARE + (1 - INDEX_SHARE) * f, label));
+        break;
+      } catch (err) {
+        this.errorsEl.append(h('div', { text: `${entry.title}: ${describeError(err)}` }));
+      }
+    }
+    this.setProgress(1, 'Ready');
+    setTimeout(() => {
+      backdrop(this)?.setAnimated(true);
+      go(this, SCENES.menu);
+    }, 150);
+  }
+}

@@ -1,0 +1,92 @@
+import Phaser from 'phaser';
+import { h, mountScreen, toast } from '../ui/dom';
+import { play } from '../ui/sound';
+import type { ThemeEntry } from '../ui/themeIndex';
+import { app, backdrop, describeError, go, themeState } from './app';
+import { SCENES } from './BackdropScene';
+import { ensureTheme, probeTheme } from './session';
+
+type Mode = typeof SCENES.studio | typeof SCENES.challenge;
+
+/** Menu: one card per theme with its preview, Studio and Challenge buttons, and any load error in the open. */
+export class MenuScene extends Phaser.Scene {
+  constructor() {
+    super(SCENES.menu);
+  }
+
+  create(): void {
+    backdrop(this)?.setAnimated(true);
+    const cards = h('div', { class: 'cards', role: 'list' });
+    for (const entry of app.index?.themes ?? []) cards.append(this.card(entry));
+    const problems = [app.indexError, ...(app.index?.problems ?? [])].filter(Boolean) as string[];
+    const screen = h(
+      'section',
+      { class: 'screen menu', 'aria-label': 'Choose a theme' },
+      h('header', { class: 'hero' },
+        h('h1', { text: 'doodle2photo' }),
+        h('p', { text: 'Draw a doodle and watch every stroke turn into a photo. Pick a theme.' })),
+      ...problems.map((p) => h('p', { class: 'hero err', role: 'alert', text: p })),
+      (app.index?.themes.length ?? 0) === 0 && !app.indexError ? h('p', { class: 'hero', text: 'No themes are installed (assets/themes/index.json lists none).' }) : null,
+      cards,
+    );
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, mountScreen(screen));
+    (cards.querySelector('button:not(:disabled)') as HTMLButtonElement | null)?.focus();
+  }
+
+  private card(entry: ThemeEntry): HTMLElement {
+    const status = h('div', { class: 'meta', 'data-testid': `theme-status-${entry.name}` });
+    const studio = h('button', { type: 'button', class: 'primary', 'data-testid': `open-studio-${entry.name}`, 'aria-label': `Draw freely with ${entry.title}` }, 'Studio');
+    const challenge = h('button', { type: 'button', 'data-testid': `open-challenge-${entry.name}`, 'aria-label': `Play the ${entry.title} challenge` }, 'Challenge');
+    const img = entry.preview
+      ? h('img', { src: entry.preview, alt: `${entry.title} example photo`, loading: 'lazy' })
+      : h('div', { class: 'noimg', text: 'no preview' });
+    img.addEventListener('error', () => img.replaceWith(h('div', { class: 'noimg', text: 'no preview' })), { once: true });
+    const stars = app.best.totalStars(entry.name);
+    const card = h(
+      'article',
+      { class: 'card', role: 'listitem', 'data-theme': entry.name, 'aria-label': entry.title },
+      img,
+      h('strong', { text: entry.title }),
+      entry.description ? h('div', { class: 'meta', text: entry.description }) : null,
+      status,
+      stars ? h('div', { class: 'meta', text: `★ ${stars} earned in the challenge` }) : null,
+      h('div', { class: 'actions' }, studio, challenge),
+    );
+
+    let declaredBytes: number | null = null;
+    const render = () => {
+      const s = themeState(entry.name);
+      card.classList.toggle('broken', s.state === 'error');
+      status.className = s.state === 'error' ? 'err' : 'meta';
+      status.setAttribute('role', s.state === 'error' ? 'alert' : 'status');
+      status.textContent =
+        s.state === 'ready' ? `Ready · ${(s.detail.weightBytes / 1e6).toFixed(1)} MB model`
+        : s.state === 'loading' ? `Loading… ${Math.round(s.fraction * 100)}%`
+        : s.state === 'error' ? `Could not load: ${s.message}`
+        : declaredBytes ? `${(declaredBytes / 1e6).toFixed(1)} MB model · loads when opened`
+        : 'Loads when opened';
+      studio.disabled = challenge.disabled = s.state === 'loading';
+    };
+    render();
+    void probeTheme(entry).then((bytes) => {
+      declaredBytes = bytes;
+      if (card.isConnected) render();
+    });
+
+    const open = async (mode: Mode) => {
+      play('tap');
+      try {
+        await ensureTheme(entry, () => render());
+      } catch (err) {
+        render();
+        play('fail');
+        toast(`${entry.title} could not be loaded: ${describeError(err)}`);
+        return;
+      }
+      go(this, mode, { theme: entry.name });
+    };
+    studio.addEventListener('click', () => void open(SCENES.studio));
+    challenge.addEventListener('click', () => void open(SCENES.challenge));
+    return card;
+  }
+}

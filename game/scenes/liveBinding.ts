@@ -1,0 +1,143 @@
+/**
+ * Wires a LiveCanvas (game/live) to a drawing screen: toolbar state and
+ * actions, the HUD, messages over the panes (loading, failures, a lost WebGL
+ * context being restored) and a flash when a photo arrives. Studio and
+ * Challenge both use it, so the behaviour is the same on both screens.
+ */
+import { LiveCanvas, MAX_PEN_SIZE, MIN_PEN_SIZE, type PhotoEvent } from '../live';
+import { flash, fillCanvas, type Pane } from '../ui/board';
+import { h } from '../ui/dom';
+import type { Hud } from '../ui/hud';
+import { play } from '../ui/sound';
+import { createToolbar, type Toolbar } from '../ui/toolbar';
+import { backendPreference } from './session';
+
+export interface LiveScreen {
+  live: LiveCanvas;
+  toolbar: Toolbar;
+  /** Detaches everything this binding added (the LiveCanvas itself is kept or disposed by the caller). */
+  unbind(): void;
+}
+
+export function createLive(): LiveCanvas {
+  return new LiveCanvas({ backend: backendPreference });
+}
+
+export interface BindOptions {
+  hud: Hud;
+  drawPane: Pane;
+  photoPane: Pane;
+  extras?: HTMLElement[];
+  onPhoto?(e: PhotoEvent): void;
+  /** Hint shown over the photo while the drawing is empty. */
+  emptyHint?: string;
+}
+
+export function bindLive(live: LiveCanvas, opts: BindOptions): LiveScreen {
+  const { hud, drawPane, photoPane } = opts;
+  const offs: (() => void)[] = [];
+
+  const toolbar = createToolbar({
+    width: { min: MIN_PEN_SIZE, max: Math.min(MAX_PEN_SIZE, 16), value: live.brush.size },
+    actions: {
+      tool: (tool) => {
+        live.setTool(tool);
+        toolbar.update({ tool });
+      },
+      width: (size) => {
+        live.setBrush({ size });
+        toolbar.update({ width: size });
+      },
+      undo: () => void live.undo(),
+      redo: () => void live.redo(),
+      clear: () => void live.clear(),
+    },
+    extras: opts.extras,
+  });
+  const h0 = live.history;
+  toolbar.update({ tool: live.brush.tool, width: live.brush.size, canUndo: h0.canUndo, canRedo: h0.canRedo, canClear: !h0.isEmpty });
+  offs.push(toolbar.bindShortcuts());
+
+  // The canvas the player draws on (LiveCanvas sizes it) and the one the photo is drawn on (sized here).
+  const input = h('canvas', { 'aria-label': 'Drawing area: draw with a mouse, a finger or a pen', role: 'img', 'data-testid': 'doodle-canvas' });
+  drawPane.surface.prepend(input);
+  drawPane.surface.classList.add('draw');
+  const output = fillCanvas(photoPane.surface, 'The photo made from your drawing', (canvas) => {
+    const ctx = canvas.getContext('2d');
+    const photo = live.lastPhoto;
+    if (!ctx) return;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    if (photo) ctx.drawImage(photo, 0, 0, canvas.width, canvas.height);
+  });
+  output.canvas.dataset.testid = 'photo-canvas';
+  live.attach(input, output.canvas);
+  offs.push(() => {
+    live.detach();
+    output.dispose();
+  });
+
+  const hint = opts.emptyHint ?? 'Draw on the left: the photo appears here.';
+  let empty = h0.isEmpty;
+  const showIdle = () => photoPane.say(empty && !live.lastPhoto ? hint : null);
+  showIdle();
+
+  const stats = live.stats;
+  hud.setBackend(stats.backend);
+  hud.setLatency(stats.lastLatencyMs);
+  if (live.currentTheme) hud.setState('ready');
+
+  offs.push(
+    live.on('change', (c) => {
+      empty = c.empty;
+      toolbar.update({ canUndo: c.canUndo, canRedo: c.canRedo, canClear: !c.empty });
+      hud.setState('busy');
+    }),
+    live.on('loading', () => {
+      hud.setState('loading');
+      photoPane.say('Loading the theme…');
+    }),
+    live.on('ready', (r) => {
+      hud.setBackend(r.backend);
+      hud.setState('ready', `${r.theme.title} on ${r.backend}${r.renderer ? ` (${r.renderer})` : ''}`);
+      showIdle();
+    }),
+    live.on('backend', (b) => hud.setBackend(b.backend, b.reason)),
+    live.on('photo', (p) => {
+      hud.setBackend(p.backend);
+      hud.setLatency(p.latencyMs);
+      hud.setState('ready');
+      photoPane.say(null);
+      flash(photoPane.surface);
+      opts.onPhoto?.(p);
+    }),
+    live.on('error', (e) => {
+      if (e.code === 'CONTEXT_LOST') {
+        hud.setState('busy', e.message);
+        photoPane.say('The graphics context was lost. Restoring the model… your drawing is kept.');
+        photoPane.surface.dataset.recovering = 'true';
+        return;
+      }
+      hud.setState('error', e.message);
+      photoPane.say(e.message, 'error');
+    }),
+    live.on('photo', () => {
+      delete photoPane.surface.dataset.recovering;
+    }),
+  );
+
+  // The live canvas on screen, for the browser tests and the console.
+  const debug = (window as unknown as { doodle2photo?: { live?: LiveCanvas | null } }).doodle2photo;
+  if (debug) {
+    debug.live = live;
+    offs.push(() => {
+      if (debug.live === live) debug.live = null;
+    });
+  }
+
+  return {
+    live,
+    toolbar,
+    unbind: () => offs.splice(0).forEach((off) => off()),
+  };
+}

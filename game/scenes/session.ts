@@ -1,0 +1,95 @@
+/**
+ * The game's connection to the live canvas core: the page-wide model engine
+ * (one Worker, one model per theme, shared by Studio and Challenge) and theme
+ * loading with progress and readable failures.
+ */
+import { parseBackendPreference } from '../live/backendChoice';
+import { EngineClient } from '../live/engine/client';
+import type { BackendPreference } from '../live/types';
+import type { ThemeEntry } from '../ui/themeIndex';
+import { validateThemeJson } from '../../shared/theme';
+import { readThemeWithProgress, type ThemeDetail } from '../ui/themeLoad';
+import { app, describeError } from './app';
+
+/** Share of a theme's progress bar for the download; the rest is building the model. */
+const DOWNLOAD_SHARE = 0.85;
+
+/** `?backend=webgl|wasm|cpu` in the page address forces a backend (default auto). */
+export const backendPreference: BackendPreference = parseBackendPreference(new URLSearchParams(location.search).get('backend'));
+
+let engine: EngineClient | null = null;
+/** The page-wide engine; the game holds one reference for its whole life. */
+export function gameEngine(): EngineClient {
+  engine ??= EngineClient.acquire({ backend: backendPreference });
+  return engine;
+}
+
+const inflight = new Map<string, Promise<ThemeDetail>>();
+
+/**
+ * Reads, validates and loads a theme into the engine once; later calls return
+ * at once. A failed theme is recorded with its reason (the menu shows it) and
+ * is retried the next time it is asked for.
+ */
+export function ensureTheme(entry: ThemeEntry, onProgress: (fraction: number, label: string) => void = () => {}): Promise<ThemeDetail> {
+  const known = app.themes.get(entry.name);
+  if (known?.state === 'ready') return Promise.resolve(known.detail);
+  let p = inflight.get(entry.name);
+  if (!p) {
+    p = loadTheme(entry, onProgress).finally(() => inflight.delete(entry.name));
+    inflight.set(entry.name, p);
+  }
+  return p;
+}
+
+async function loadTheme(entry: ThemeEntry, onProgress: (fraction: number, label: string) => void): Promise<ThemeDetail> {
+  const report = (fraction: number, label: string) => {
+    app.themes.set(entry.name, { state: 'loading', fraction });
+    onProgress(fraction, label);
+  };
+  try {
+    report(0, `Downloading ${entry.title}…`);
+    const engineStart = gameEngine().start(); // in parallel with the download
+    const detail = await readThemeWithProgress(entry.url, (f, loaded, total) =>
+      report(DOWNLOAD_SHARE * f, `Downloading ${entry.title}… ${mb(loaded)}${total ? ` of ${mb(total)}` : ''}`),
+    );
+    report(DOWNLOAD_SHARE, 'Starting the model…');
+    const init = await engineStart;
+    report(DOWNLOAD_SHARE + (1 - DOWNLOAD_SHARE) / 2, `Building ${entry.title} on ${init.backend}…`);
+    await gameEngine().loadTheme(detail.url); // the game's own reference keeps the model warm
+    app.themes.set(entry.name, { state: 'ready', detail });
+    onProgress(1, `${entry.title} is ready`);
+    return detail;
+  } catch (err) {
+    const message = describeError(err);
+    app.themes.set(entry.name, { state: 'error', message });
+    throw err instanceof Error ? err : new Error(message);
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/**
+ * A cheap check of a theme the menu shows but has not loaded: fetch and
+ * validate theme.json only, so a broken theme says which and why at once.
+ * Returns the declared weight size, or null when unknown.
+ */
+export async function probeTheme(entry: ThemeEntry): Promise<number | null> {
+  const s = app.themes.get(entry.name)?.state;
+  if (s === 'ready' || s === 'loading') return null;
+  const file = `${entry.url}theme.json`;
+  try {
+    const res = await fetch(file);
+    if (!res.ok) throw new Error(`${file}: HTTP ${res.status} ${res.statusText}`.trim());
+    let json: unknown;
+    try {
+      json = JSON.parse(await res.text());
+    } catch (e) {
+      throw new Error(`${file}: is not valid JSON (${(e as Error).message})`);
+    }
+    return validateThemeJson(json, file).weights.bytes;
+  } catch (err) {
+    if (app.themes.get(entry.name)?.state !== 'ready') app.themes.set(entry.name, { state: 'error', message: describeError(err) });
+    return null;
+  }
+}
