@@ -4,7 +4,7 @@
  * averaged; ms = translate + read back, per image, after a warm-up.
  */
 import * as tf from '@tensorflow/tfjs';
-import { computeMetrics, meanMetrics, type FloatImage, type Metrics } from '../../shared/metrics';
+import { computeMetrics, meanGradient, meanMetrics, type FloatImage, type Metrics } from '../../shared/metrics';
 import { Rng } from '../../shared/random';
 import type { ThemeMetrics } from '../../shared/theme';
 import { letterbox, Translator } from '../../shared/translator';
@@ -61,6 +61,8 @@ export async function evaluate(translator: Translator, dataset: Dataset, opts: E
   await translator.warmup();
   const perImage: Metrics[] = [];
   let ms = 0;
+  let gradOut = 0;
+  let gradTarget = 0;
   for (let i = 0; i < count; i++) {
     const sample = await dataset.sample(i, rng, false);
     const edges = signedToUnit(sample.edges, size);
@@ -70,11 +72,17 @@ export async function evaluate(translator: Translator, dataset: Dataset, opts: E
     await photo.data();
     ms += performance.now() - t0;
     const [e, o, t] = tf.tidy(() => [edges, photo.toFloat().div(255) as tf.Tensor3D, target].map((x) => letterbox(x, metricSize)));
-    perImage.push(computeMetrics(toFloatImage(e), toFloatImage(o), toFloatImage(t)));
+    const [fe, fo, ft] = [e, o, t].map(toFloatImage);
+    perImage.push(computeMetrics(fe, fo, ft));
+    gradOut += meanGradient(fo);
+    gradTarget += meanGradient(ft);
     tf.dispose([edges, target, photo, e, o, t]);
     opts.onProgress?.(i + 1, count);
   }
-  return { ...meanMetrics(perImage), ms: ms / count, images: count, size: metricSize, backend: tf.getBackend(), perImage };
+  // Sharpness over a split is a ratio of sums (total output gradient / total target gradient), so one
+  // flat target photo cannot blow the mean up to Infinity.
+  const sharpness = gradTarget > 0 ? gradOut / gradTarget : gradOut > 0 ? Infinity : 1;
+  return { ...meanMetrics(perImage), sharpness, ms: ms / count, images: count, size: metricSize, backend: tf.getBackend(), perImage };
 }
 
 /** Rounds metrics for JSON (4 significant decimals; ms to 0.1). */

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shapeEdges, writeRandomTheme } from '../themes/testTheme';
+
+const run = promisify(execFile);
+const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'theme-cli-'));
+const themeDir = path.join(tmp, 'theme');
+afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
+
+/** Runs a CLI with tsx; resolves with code, stdout, stderr (never throws on exit codes). */
+async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', `trainer/cli/${script}.ts`, ...args], { cwd: process.cwd(), timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+beforeAll(async () => {
+  await writeRandomTheme(themeDir, { size: 32, ngf: 4, ndf: 4 }, { gallery: 0 });
+  // Inputs: an A|B pair, a doodle on a transparent background, a corrupt file.
+  const inDir = path.join(tmp, 'in');
+  await fs.mkdir(path.join(tmp, 'data', 'val'), { recursive: true });
+  await fs.mkdir(inDir);
+  const edges = shapeEdges(0, 48);
+  const pair = Buffer.alloc(96 * 48 * 3);
+  for (let y = 0; y < 48; y++) {
+    pair.set(edges.subarray(y * 48 * 3, (y + 1) * 48 * 3), y * 96 * 3);
+    for (let x = 48; x < 96; x++) pair.fill((x * 5 + y * 3) % 256, (y * 96 + x) * 3, (y * 96 + x) * 3 + 3); // a textured "photo"
+  }
+  const pairJpg = await sharp(pair, { raw: { width: 96, height: 48, channels: 3 } }).jpeg().toBuffer();
+  await fs.writeFile(path.join(inDir, 'pair.jpg'), pairJpg);
+  for (const i of [0, 1]) await fs.writeFile(path.join(tmp, 'data', 'val', `${i}.jpg`), pairJpg);
+  const rgba = Buffer.alloc(80 * 60 * 4, 0);
+  for (let x = 10; x < 70; x++) for (const y of [10, 11, 50]) rgba.set([0, 0, 0, 255], (y * 80 + x) * 4);
+  await fs.writeFile(path.join(inDir, 'doodle.png'), await sharp(rgba, { raw: { width: 80, height: 60, channels: 4 } }).png().toBuffer());
+  await fs.writeFile(path.join(inDir, 'broken.png'), Buffer.from('not a png'));
+}, 120_000);
+
+describe('theme commands', () => {
+  it('translate writes one photo per readable input, side by side on request', async () => {
+    const out = path.join(tmp, 'out');
+    const r = await cli('translate', ['--theme', themeDir, '--in', path.join(tmp, 'in'), '--out', out, '--side-by-side', '--backend', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/skipped .*broken.png/);
+    expect((await fs.readdir(out)).sort()).toEqual(['doodle.png', 'pair.png']);
+    const meta = await sharp(path.join(out, 'pair.png')).metadata();
+    expect([meta.width, meta.height]).toEqual([64, 32]);
+  });
+
+  it('eval prints one JSON object with every metric', async () => {
+    const r = await cli('eval', ['--theme', themeDir, '--data', path.join(tmp, 'data'), '--json', '--backend', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const m = JSON.parse(lines[0]);
+    expect(m).toMatchObject({ images: 2, size: 32, split: 'val', backend: 'cpu' });
+    for (const k of ['l1', 'ssim', 'psnr', 'sharpness', 'edgeF1', 'ms']) expect(typeof m[k]).toBe('number');
+  });
+
+  it('bad themes and flags: exit 2, one readable line, no stack trace', async () => {
+    const broken = path.join(tmp, 'broken-theme');
+    await fs.cp(themeDir, broken, { recursive: true });
+    await fs.writeFile(path.join(broken, 'theme.json'), '{ nope');
+    const r = await cli('eval', ['--theme', broken, '--data', path.join(tmp, 'data'), '--backend', 'cpu']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/eval: .*broken-theme\/theme.json: is not valid JSON/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const e = await cli('export', ['--checkpoint', path.join(tmp, 'no-run'), '--out', path.join(tmp, 'x'), '--backend', 'cpu']);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/export: No checkpoint in/);
+    const q = await cli('export', ['--checkpoint', 'x', '--out', 'y', '--quantize', 'int4']);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toMatch(/--quantize must be one of none, float16, uint8/);
+  });
+});
