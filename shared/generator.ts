@@ -48,16 +48,18 @@ export function dropoutBlocks(config: ModelConfig): number {
   return config.dropout ? Math.max(0, Math.min(MAX_DROPOUT_BLOCKS, config.depth - 5)) : 0;
 }
 
+type Initializer = ReturnType<typeof tf.initializers.randomNormal>;
+
 /** Seeded initializers; every layer gets its own seed so layers differ. */
 export class InitSeeds {
   private next: number;
   constructor(seed = 1) {
     this.next = seed * 1000;
   }
-  kernel(): tf.initializers.Initializer {
+  kernel(): Initializer {
     return tf.initializers.randomNormal({ mean: 0, stddev: INIT_STDDEV, seed: this.next++ });
   }
-  gamma(): tf.initializers.Initializer {
+  gamma(): Initializer {
     return tf.initializers.randomNormal({ mean: 1, stddev: INIT_STDDEV, seed: this.next++ });
   }
 }
@@ -158,5 +160,5 @@ export function buildGenerator(config: ModelConfig, options: BuildOptions = {}):
 
 /** Trainable parameter count (what pix2pix prints), excluding batch-norm running statistics. */
 export function countTrainableParams(model: tf.LayersModel): number {
-  return model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+  return model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 }

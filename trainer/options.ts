@@ -14,6 +14,8 @@ export interface TrainOptions {
   size: number;
   loadSize: number;
   flip: boolean;
+  /** Aligned data: share of training edge maps redrawn as doodle strokes (0..1). */
+  doodleStrokes: number;
   ngf: number;
   ndf: number;
   nLayersD: number;
@@ -46,6 +48,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   size: 64,
   loadSize: 72,
   flip: true,
+  doodleStrokes: 0.5,
   ngf: 16,
   ndf: 16,
   nLayersD: 3,
@@ -75,7 +78,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
  * The rest (backend, iteration budget, logging) may change on resume.
  */
 export const RUN_DEFINING_OPTIONS = [
-  'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'ngf', 'ndf', 'nLayersD', 'depth', 'channelCap',
+  'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'doodleStrokes', 'ngf', 'ndf', 'nLayersD', 'depth', 'channelCap',
   'norm', 'dropout', 'ganMode', 'lambdaL1', 'lr', 'beta1', 'batch', 'epochs', 'epochsDecay', 'seed',
 ] as const satisfies readonly (keyof TrainOptions)[];
 

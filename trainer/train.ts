@@ -102,6 +102,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
     loadSize: options.loadSize,
     flip: options.flip,
     seed: options.seed,
+    doodleStrokes: options.doodleStrokes,
   });
   if (dataset.skipped.length) {
     ctx.progress.event('warning', {

@@ -24,6 +24,7 @@ export function buildProgram(): Command {
       .option('--size <px>', 'training crop and model side (64, 128, 256…)', parseIntFlag('size'))
       .option('--load-size <px>', 'resize before the random crop (jitter); ≥ size', parseIntFlag('load-size'))
       .option('--no-flip', 'disable random horizontal flips')
+      .option('--doodle-strokes <p>', 'aligned data: share of edge maps redrawn as hand-drawn strokes, 0..1 (default 0.5)', parseNumberFlag('doodle-strokes', { min: 0 }))
       .option('--ngf <n>', 'generator filters in the first layer', parseIntFlag('ngf'))
       .option('--ndf <n>', 'discriminator filters in the first layer', parseIntFlag('ndf'))
       .option('--n-layers-d <n>', 'PatchGAN stride-2 layers (3 = 70×70 patches)', parseIntFlag('n-layers-d'))
@@ -51,7 +52,7 @@ export function buildProgram(): Command {
 }
 
 const FLAG_TO_OPTION: Record<string, keyof TrainOptions> = {
-  data: 'data', format: 'format', direction: 'direction', size: 'size', loadSize: 'loadSize', flip: 'flip', ngf: 'ngf', ndf: 'ndf',
+  data: 'data', format: 'format', direction: 'direction', size: 'size', loadSize: 'loadSize', flip: 'flip', doodleStrokes: 'doodleStrokes', ngf: 'ngf', ndf: 'ndf',
   nLayersD: 'nLayersD', depth: 'depth', channelCap: 'channelCap', norm: 'norm', dropout: 'dropout', ganMode: 'ganMode',
   lambdaL1: 'lambdaL1', lr: 'lr', beta1: 'beta1', batch: 'batch', epochs: 'epochs', epochsDecay: 'epochsDecay', iters: 'iters',
   backend: 'backend', out: 'out', seed: 'seed', saveEvery: 'saveEvery', sampleEvery: 'sampleEvery', json: 'json',

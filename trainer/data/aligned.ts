@@ -4,11 +4,25 @@
  * the edge input.
  */
 import path from 'node:path';
+import { renderEdgeImage, strokeAugment, thin } from '../../shared/edges';
 import type { Rng } from '../../shared/random';
-import { cropFlip, pickCrop, toSigned } from './augment';
+import { cropFlip, pickCrop, strokeWidthsFor, toSigned } from './augment';
 import { cropResize, decodeFile, listFolder, probeFile, resizeSquare } from './decode';
 import { FolderCache, skippedSummary } from './folder';
 import { DatasetError, type Dataset, type DatasetOptions, type Sample, type SkippedFile } from './types';
+
+/** Ink threshold (0–255) for turning an edge image into a stroke mask: detector edges resized down are light grey, not black. */
+const INK_THRESHOLD = 224;
+
+/** Redraws an edge image (dark lines on light) as doodle strokes. */
+export function redrawAsDoodle(edges: Uint8Array, size: number, rng: Rng): Uint8Array {
+  const mask = new Uint8Array(size * size);
+  for (let i = 0; i < mask.length; i++) {
+    const gray = (edges[i * 3] + edges[i * 3 + 1] + edges[i * 3 + 2]) / 3;
+    mask[i] = gray < INK_THRESHOLD ? 1 : 0;
+  }
+  return renderEdgeImage(strokeAugment(thin(mask, size, size), size, size, rng, strokeWidthsFor(size)), size, size);
+}
 
 /** How far width/height may be from 2 (e.g. 511×256 is accepted, 300×256 is not). */
 const RATIO_TOLERANCE = 0.02;
@@ -77,7 +91,8 @@ export async function openAligned(opts: DatasetOptions, budgetBytes: number): Pr
     name,
     describe: () =>
       `aligned ${name}/${split}: ${cache.length} pairs${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, ${opts.direction}, ` +
-      `resize ${loadSize} → crop ${size}${opts.flip ? ', flip' : ''}`,
+      `resize ${loadSize} → crop ${size}${opts.flip ? ', flip' : ''}` +
+      (opts.doodleStrokes ? `, doodle strokes ${Math.round(opts.doodleStrokes * 100)}%` : ''),
     async sample(index: number, rng: Rng, augment: boolean): Promise<Sample> {
       const pair = await cache.get(index);
       let a: Uint8Array, b: Uint8Array;
@@ -95,7 +110,8 @@ export async function openAligned(opts: DatasetOptions, budgetBytes: number): Pr
         }
         ({ a, b } = hit);
       }
-      const [edges, photo] = opts.direction === 'AtoB' ? [a, b] : [b, a];
+      let [edges, photo] = opts.direction === 'AtoB' ? [a, b] : [b, a];
+      if (augment && opts.doodleStrokes && rng.chance(opts.doodleStrokes)) edges = redrawAsDoodle(edges, size, rng);
       return { edges: toSigned(edges), photo: toSigned(photo) };
     },
   };

@@ -22,6 +22,13 @@ export interface DatasetOptions {
   /** Memory budget for decoded pixels in MiB (default 3072); images beyond it are re-decoded per sample. */
   cacheMB?: number;
   /**
+   * Aligned data only: probability that a training sample's edge map is
+   * redrawn as a doodle (thinned, wobbled, short segments dropped, random
+   * width), so a model trained on detector edges also understands hand-drawn
+   * strokes. 0 keeps the dataset's own edges.
+   */
+  doodleStrokes?: number;
+  /**
    * Decode every image when the dataset opens (true) or on first use (false). Default: eager for
    * folders of up to 4,000 files. Either way, headers are checked at open.
    */
