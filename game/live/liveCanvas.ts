@@ -14,7 +14,7 @@ import { Emitter } from './emitter';
 import { EngineClient, type EngineOptions } from './engine/client';
 import type { InitResult } from './engine/protocol';
 import { beginStroke, clampPenSize, defaultBrush, extendStroke } from './geometry';
-import { History } from './history';
+import { History, type Drawing } from './history';
 import { context2d, createCanvas, PAPER, Rasterizer, type AnyCanvas, type Background } from './rasterizer';
 import type { ScheduledClient } from './scheduler';
 import type {
@@ -228,6 +228,15 @@ export class LiveCanvas {
       this.fail(err, 'BAD_IMAGE', 'The doodle image could not be used');
       return false;
     }
+  }
+
+  /** Continues a drawing carried over from another LiveCanvas (e.g. after a backend switch). */
+  restoreDrawing(drawing: Drawing<Background>): void {
+    this.finishStroke();
+    this.history.reset();
+    if (drawing.background) this.history.load(drawing.background);
+    for (const stroke of drawing.strokes) this.history.commitStroke(stroke);
+    this.afterChange(true);
   }
 
   /** Asks for a translation now (e.g. after the output canvas was re-created). */

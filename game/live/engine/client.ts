@@ -48,6 +48,11 @@ export interface EngineClientEvents extends Record<string, unknown> {
 
 const shared = new Map<string, EngineClient>();
 
+/** Every engine alive on the page (one per backend preference in practice). */
+export function liveEngines(): EngineClient[] {
+  return [...shared.values()];
+}
+
 export class EngineClient {
   readonly scheduler: InferenceScheduler;
   readonly events = new Emitter<EngineClientEvents>();

@@ -36,7 +36,9 @@ export async function loadPhotoModel(url: string): Promise<PhotoModel> {
     });
 
   // First run compiles the WebGL shaders / warms the wasm kernels, so the first stroke is not slow.
-  tf.tidy(() => predict(tf.fill([size, size, 3], 255, 'int32') as tf.Tensor3D));
+  tf.tidy(() => {
+    predict(tf.fill([size, size, 3], 255, 'int32') as tf.Tensor3D);
+  });
 
   return {
     info,

@@ -1,0 +1,58 @@
+/**
+ * The widget's stylesheet, scoped by its Shadow DOM. `all: initial` on the
+ * host stops the page's inherited styles (fonts, colours, line height) from
+ * leaking in; nothing here can leak out.
+ */
+export const WIDGET_CSS = `
+:host {
+  all: initial;
+  display: inline-block;
+  box-sizing: border-box;
+  contain: layout paint style;
+  font: 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1d1d1f;
+  --dp-side: 256px;
+  --dp-accent: #2f6fec;
+  --dp-border: #d4d4d8;
+  vertical-align: top;
+}
+:host([hidden]) { display: none; }
+*, *::before, *::after { box-sizing: border-box; }
+.root { display: grid; gap: 8px; grid-template-columns: var(--dp-side) var(--dp-side); }
+.root[data-layout="stacked"] { grid-template-columns: var(--dp-side); }
+.root[data-layout="photo-only"] { grid-template-columns: var(--dp-side); }
+.pane {
+  position: relative; width: var(--dp-side); height: var(--dp-side);
+  border: 1px solid var(--dp-border); border-radius: 6px; overflow: hidden; background: #fff;
+}
+canvas { display: block; width: 100%; height: 100%; }
+canvas.input { cursor: crosshair; touch-action: none; }
+.root[data-layout="photo-only"] .draw { position: absolute; inset: 0; border: 0; background: transparent; z-index: 1; }
+.root[data-layout="photo-only"] .draw canvas.input { opacity: 0.35; mix-blend-mode: multiply; }
+.root[data-layout="photo-only"] .photo { grid-row: 1; grid-column: 1; }
+.root[data-layout="photo-only"] .draw { grid-row: 1; grid-column: 1; }
+.toolbar {
+  position: absolute; left: 4px; bottom: 4px; display: flex; gap: 2px; z-index: 2;
+  background: rgba(255,255,255,0.85); border-radius: 6px; padding: 2px;
+}
+:host([toolbar="none"]) .toolbar { display: none; }
+button {
+  all: unset; cursor: pointer; min-width: 28px; height: 28px; padding: 0 6px; border-radius: 4px;
+  text-align: center; font: inherit; color: inherit;
+}
+button:hover { background: #eef2ff; }
+button:focus-visible { outline: 2px solid var(--dp-accent); outline-offset: 1px; }
+button[aria-pressed="true"] { background: var(--dp-accent); color: #fff; }
+button:disabled { opacity: 0.4; cursor: default; }
+.status {
+  position: absolute; right: 4px; bottom: 4px; z-index: 2; padding: 1px 6px; border-radius: 4px;
+  background: rgba(0,0,0,0.55); color: #fff; font-size: 11px; pointer-events: none;
+}
+.status:empty { display: none; }
+.message {
+  position: absolute; inset: 0; z-index: 3; display: flex; align-items: center; justify-content: center;
+  padding: 12px; text-align: center; background: rgba(255,255,255,0.93); color: #9f1239; overflow: auto;
+  word-break: break-word;
+}
+.message[hidden] { display: none; }
+`;

@@ -1,0 +1,303 @@
+/**
+ * <doodle-photo> in real headless Chromium: the built widget (dist/widget,
+ * built here into a temp folder), examples/embed.html, and small random-weight
+ * themes written by writeRandomTheme. Drawing uses real mouse moves.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRandomTheme } from '../../trainer/themes/testTheme';
+import { startStaticServer, type StaticServer } from './staticServer';
+import type {} from './doodlePhoto'; // HTMLElementTagNameMap['doodle-photo'] for page.evaluate callbacks
+
+const ROOT = resolve(__dirname, '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let tmp: string;
+let site: StaticServer;
+let foreign: StaticServer;
+let browser: Browser;
+let page: Page;
+
+interface Recorded {
+  type: string;
+  id: string;
+  t: number;
+  detail: { code?: string; message?: string; backend?: string; latencyMs?: number; theme?: { name: string } };
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'doodle-widget-'));
+  const themes = join(tmp, 'themes');
+  await writeRandomTheme(join(themes, 'test'), {}, { name: 'test', title: 'Test A', seed: 1, gallery: 0 });
+  await writeRandomTheme(join(themes, 'other'), {}, { name: 'other', title: 'Test B', seed: 7, gallery: 0 });
+  await writeFile(
+    join(themes, 'index.json'),
+    JSON.stringify({ default: 'test', themes: [{ name: 'test', title: 'Test A', path: 'test/' }, { name: 'other', title: 'Test B', path: 'other/' }] }),
+  );
+  const out = join(tmp, 'widget');
+  await promisify(execFile)('npx', ['vite', 'build', '--config', 'vite.widget.config.ts', '--outDir', out, '--logLevel', 'warn'], {
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  // The page's site: the example, the built widget, and its default themes next to it (dist/themes).
+  site = await startStaticServer({ routes: { '/examples/': join(ROOT, 'examples'), '/dist/widget/': out, '/dist/themes/': themes } });
+  // Another origin that serves the same theme without CORS headers.
+  foreign = await startStaticServer({ routes: { '/themes/': themes } });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page.on('pageerror', (err) => console.error('[page error]', err.message));
+  // Record every widget event from the start (they bubble and are composed).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __events: unknown[] };
+    w.__events = [];
+    for (const type of ['ready', 'photo', 'error']) {
+      document.addEventListener(type, (e) => {
+        const target = e.target as HTMLElement;
+        if (target?.localName !== 'doodle-photo') return;
+        const d = (e as CustomEvent).detail ?? {};
+        w.__events.push({
+          type,
+          id: target.id,
+          t: performance.now(),
+          detail: { code: d.code, message: d.message, backend: d.backend, latencyMs: d.latencyMs, theme: d.theme && { name: d.theme.name } },
+        });
+      });
+    }
+  });
+  await page.goto(`${site.origin}/examples/embed.html`);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await foreign?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+const events = (p: Page): Promise<Recorded[]> => p.evaluate(() => (window as unknown as { __events: Recorded[] }).__events);
+
+async function waitForEvent(p: Page, match: (e: Recorded) => boolean, timeoutMs = 60_000): Promise<Recorded> {
+  const start = Date.now();
+  for (;;) {
+    const found = (await events(p)).find(match);
+    if (found) return found;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for an event; got ${JSON.stringify(await events(p))}`);
+    await p.waitForTimeout(100);
+  }
+}
+
+const photoCount = async (p: Page, id: string) => (await events(p)).filter((e) => e.type === 'photo' && e.id === id).length;
+
+/** Waits until a widget has produced at least one more photo and then no new one for `quietMs`. */
+async function settle(p: Page, id: string, before: number, quietMs = 1500, timeoutMs = 60_000): Promise<number> {
+  const start = Date.now();
+  let last = await photoCount(p, id);
+  let lastChange = Date.now();
+  for (;;) {
+    await p.waitForTimeout(100);
+    const n = await photoCount(p, id);
+    if (n !== last) {
+      last = n;
+      lastChange = Date.now();
+    }
+    if (last > before && Date.now() - lastChange >= quietMs) return last;
+    if (Date.now() - start > timeoutMs) throw new Error(`widget ${id}: no photo settled (${before} → ${last})`);
+  }
+}
+
+/** Draws a polyline (fractions of the drawing canvas) with real mouse events. */
+async function draw(p: Page, id: string, points: [number, number][]): Promise<void> {
+  const box = await p.evaluate((wid) => {
+    const canvas = document.getElementById(wid)!.shadowRoot!.querySelector('canvas.input')!;
+    canvas.scrollIntoView({ block: 'center' });
+    const r = canvas.getBoundingClientRect();
+    return { x: r.left, y: r.top, w: r.width, h: r.height };
+  }, id);
+  const at = ([fx, fy]: [number, number]) => [box.x + fx * box.w, box.y + fy * box.h] as const;
+  await p.mouse.move(...at(points[0]));
+  await p.mouse.down();
+  for (const pt of points.slice(1)) await p.mouse.move(...at(pt), { steps: 8 });
+  await p.mouse.up();
+}
+
+/** Output canvas pixels of a widget, downsampled to 32×32 RGB, plus simple statistics. */
+async function outputPixels(p: Page, id: string): Promise<{ px: number[]; mean: number; std: number; whiteShare: number }> {
+  return p.evaluate((wid) => {
+    const src = document.getElementById(wid)!.shadowRoot!.querySelector('canvas.output') as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = c.height = 32;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0, 32, 32);
+    const data = ctx.getImageData(0, 0, 32, 32).data;
+    const px: number[] = [];
+    let white = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      px.push(data[i], data[i + 1], data[i + 2]);
+      if (data[i] > 250 && data[i + 1] > 250 && data[i + 2] > 250) white++;
+    }
+    const mean = px.reduce((a, b) => a + b, 0) / px.length;
+    const std = Math.sqrt(px.reduce((a, b) => a + (b - mean) ** 2, 0) / px.length);
+    return { px, mean, std, whiteShare: white / (32 * 32) };
+  }, id);
+}
+
+const meanAbsDiff = (a: number[], b: number[]) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
+
+const memory = (p: Page) =>
+  p.evaluate(() => (customElements.get('doodle-photo') as unknown as { memory(): Promise<{ numTensors: number }> }).memory());
+
+describe('<doodle-photo> in headless Chromium', () => {
+  it('loads the default theme, picks wasm over SwiftShader and runs the model in a Worker', async () => {
+    const ready = await waitForEvent(page, (e) => e.type === 'ready' && e.id === 'first');
+    expect(ready.detail.theme?.name).toBe('test');
+    expect(ready.detail.backend).toBe('wasm');
+    const stats = await page.evaluate(() => (document.getElementById('first') as HTMLElementTagNameMap['doodle-photo']).stats);
+    expect(stats?.offMainThread).toBe(true);
+    await waitForEvent(page, (e) => e.type === 'ready' && e.id === 'second');
+  });
+
+  it('turns a mouse drawing into a photo that changes when the drawing changes', async () => {
+    await settle(page, 'first', 0); // the empty drawing's photo
+    const blank = await outputPixels(page, 'first');
+
+    let n = await photoCount(page, 'first');
+    await draw(page, 'first', [[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8], [0.2, 0.2]]);
+    n = await settle(page, 'first', n);
+    const square = await outputPixels(page, 'first');
+    expect(square.std).toBeGreaterThan(5); // not a flat image
+    expect(square.whiteShare).toBeLessThan(0.9); // not the white input paper
+    expect(meanAbsDiff(square.px, blank.px)).toBeGreaterThan(2);
+
+    await draw(page, 'first', [[0.1, 0.5], [0.9, 0.5]]);
+    n = await settle(page, 'first', n);
+    const crossed = await outputPixels(page, 'first');
+    expect(meanAbsDiff(crossed.px, square.px)).toBeGreaterThan(1);
+
+    const photo = (await events(page)).filter((e) => e.type === 'photo' && e.id === 'first').pop()!;
+    expect(photo.detail.backend).toBe('wasm');
+    expect(photo.detail.latencyMs).toBeGreaterThan(0);
+
+    // Undo restores the previous photo.
+    await page.evaluate(() => (document.getElementById('first') as HTMLElementTagNameMap['doodle-photo']).undo());
+    await settle(page, 'first', n);
+    const undone = await outputPixels(page, 'first');
+    expect(meanAbsDiff(undone.px, square.px)).toBeLessThan(1);
+  });
+
+  it('keeps two widgets independent', async () => {
+    const firstBefore = await outputPixels(page, 'first');
+    const firstCount = await photoCount(page, 'first');
+    const n = await photoCount(page, 'second');
+    await draw(page, 'second', [[0.5, 0.1], [0.9, 0.9], [0.1, 0.9], [0.5, 0.1]]);
+    await settle(page, 'second', n);
+    const second = await outputPixels(page, 'second');
+    expect(second.std).toBeGreaterThan(5);
+    // The first widget neither re-translated nor changed.
+    expect(await photoCount(page, 'first')).toBe(firstCount);
+    expect(meanAbsDiff((await outputPixels(page, 'first')).px, firstBefore.px)).toBeLessThan(0.5);
+    // Same theme, different drawings: different photos.
+    expect(meanAbsDiff(second.px, firstBefore.px)).toBeGreaterThan(2);
+  });
+
+  it('reports a missing theme and a theme blocked by CORS as error events with a message in the widget', async () => {
+    await page.evaluate((foreignOrigin) => {
+      for (const [id, theme] of [
+        ['missing', '/dist/themes/does-not-exist/'],
+        ['cors', `${foreignOrigin}/themes/test/`],
+      ]) {
+        const el = document.createElement('doodle-photo');
+        el.id = id;
+        el.setAttribute('theme', theme);
+        document.body.append(el);
+      }
+    }, foreign.origin);
+    const missing = await waitForEvent(page, (e) => e.type === 'error' && e.id === 'missing');
+    expect(missing.detail.code).toBe('fetch-failed');
+    expect(missing.detail.message).toMatch(/does-not-exist/);
+    const cors = await waitForEvent(page, (e) => e.type === 'error' && e.id === 'cors');
+    expect(cors.detail.code).toBe('fetch-failed');
+    expect(cors.detail.message).toMatch(/CORS/);
+    const shown = await page.evaluate(() => {
+      const m = document.getElementById('cors')!.shadowRoot!.querySelector('.message') as HTMLElement;
+      return { hidden: m.hidden, text: m.textContent };
+    });
+    expect(shown.hidden).toBe(false);
+    expect(shown.text).toMatch(/could not be loaded/);
+    await page.evaluate(() => {
+      document.getElementById('missing')!.remove();
+      document.getElementById('cors')!.remove();
+    });
+  });
+
+  it('releases its tensors when removed from the page', async () => {
+    await page.waitForTimeout(500);
+    const baseline = (await memory(page)).numTensors;
+    await page.evaluate(() => {
+      const el = document.createElement('doodle-photo');
+      el.id = 'third';
+      el.setAttribute('theme', '/dist/themes/other/');
+      el.setAttribute('layout', 'photo-only');
+      document.body.append(el);
+    });
+    const ready = await waitForEvent(page, (e) => e.type === 'ready' && e.id === 'third');
+    expect(ready.detail.theme?.name).toBe('other');
+    const first = await settle(page, 'third', 0);
+    await draw(page, 'third', [[0.3, 0.3], [0.7, 0.7]]);
+    await settle(page, 'third', first);
+    expect((await memory(page)).numTensors).toBeGreaterThan(baseline); // a second model is loaded
+    await page.evaluate(() => document.getElementById('third')!.remove());
+    const start = Date.now();
+    let now = (await memory(page)).numTensors;
+    while (now !== baseline && Date.now() - start < 10_000) {
+      await page.waitForTimeout(200);
+      now = (await memory(page)).numTensors;
+    }
+    expect(now).toBe(baseline);
+  });
+
+  it('recovers from a lost WebGL context without losing the drawing', async () => {
+    await page.evaluate(() => {
+      const el = document.createElement('doodle-photo');
+      el.id = 'gl';
+      el.setAttribute('theme', '/dist/themes/test/');
+      el.setAttribute('backend', 'webgl');
+      document.body.append(el);
+    });
+    const ready = await waitForEvent(page, (e) => e.type === 'ready' && e.id === 'gl');
+    expect(ready.detail.backend).toBe('webgl');
+    let n = await settle(page, 'gl', 0);
+    await draw(page, 'gl', [[0.2, 0.5], [0.5, 0.2], [0.8, 0.5], [0.5, 0.8], [0.2, 0.5]]);
+    n = await settle(page, 'gl', n);
+    const before = await outputPixels(page, 'gl');
+    const strokes = () => page.evaluate(() => (document.getElementById('gl') as HTMLElementTagNameMap['doodle-photo']).liveCanvas!.history.present.strokes.length);
+    expect(await strokes()).toBe(1);
+
+    const lost = await page.evaluate(() => (document.getElementById('gl') as HTMLElementTagNameMap['doodle-photo']).liveCanvas!.loseContext());
+    expect(lost).toBe(true);
+    await waitForEvent(page, (e) => e.type === 'error' && e.id === 'gl' && e.detail.code === 'CONTEXT_LOST');
+    await settle(page, 'gl', n);
+    expect(await strokes()).toBe(1);
+    const after = await outputPixels(page, 'gl');
+    expect(after.std).toBeGreaterThan(5);
+    // Same drawing, same weights, a fresh context: the same photo.
+    expect(meanAbsDiff(after.px, before.px)).toBeLessThan(2);
+    const stats = await page.evaluate(() => (document.getElementById('gl') as HTMLElementTagNameMap['doodle-photo']).stats);
+    expect(['webgl', 'wasm']).toContain(stats?.backend);
+    await page.evaluate(() => document.getElementById('gl')!.remove());
+  });
+
+  it('shuts the engine down when the last widget goes', async () => {
+    await page.evaluate(() => document.querySelectorAll('doodle-photo').forEach((el) => el.remove()));
+    await page.waitForTimeout(500);
+    const m = await page.evaluate(() =>
+      (customElements.get('doodle-photo') as unknown as { memory(): Promise<{ numTensors: number; engines: number }> }).memory(),
+    );
+    expect(m).toMatchObject({ numTensors: 0, engines: 0 });
+  });
+});
