@@ -15,7 +15,7 @@ export interface InstanceNormArgs {
 }
 
 export class InstanceNormalization extends tf.layers.Layer {
-  static override className = 'InstanceNormalization';
+  static className = 'InstanceNormalization';
   private readonly epsilon: number;
   private readonly affine: boolean;
   private gamma: tf.LayerVariable | null = null;
