@@ -138,7 +138,10 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
     };
     const packed = await packTheme(generator, meta, opts.quantize);
     const fallbacks = packed.report.filter((r) => r.note);
-    if (fallbacks.length && opts.quantize !== 'float16') log(`${fallbacks.length} tensor(s) written as float16 (small, or ${opts.quantize} too lossy)`);
+    const lossy = fallbacks.filter((r) => /fell back/.test(r.note ?? ''));
+    const small = fallbacks.length - lossy.length;
+    if (small) log(`${small} small tensor(s) (biases, norm parameters) written as float16`);
+    for (const r of lossy) warn(`${r.name}: ${r.note}`);
 
     // The packed theme, loaded through the same validating loader the game uses.
     const loaded = await loadTheme(memorySource(themeFileMap(packed), dir));

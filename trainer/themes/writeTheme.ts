@@ -5,8 +5,8 @@ import { THEME_FILE, upsertThemeIndex, validateThemeIndex, type ThemeIndex, type
 import { writeFileAtomic } from '../io/atomic';
 
 /**
- * Writes a theme's files into `dir`: stale weight shards of an earlier export
- * are removed first, theme.json is written last (a folder without it is not a
+ * Writes a theme's files into `dir`: stale weight shards and gallery images of
+ * an earlier export are removed first, theme.json is written last (a folder without it is not a
  * theme, so a crash mid-export never leaves a loadable half-theme).
  */
 export async function writeThemeDir(dir: string, files: Map<string, Uint8Array>): Promise<void> {
@@ -15,6 +15,8 @@ export async function writeThemeDir(dir: string, files: Map<string, Uint8Array>)
     if (/^group\d+-shard\d+of\d+\.bin$/.test(old) && !files.has(old)) await fs.rm(path.join(dir, old));
   }
   await fs.rm(path.join(dir, THEME_FILE), { force: true });
+  // gallery/ is generated: a re-export with fewer examples must not leave old ones behind.
+  if ([...files.keys()].some((f) => f.startsWith('gallery/'))) await fs.rm(path.join(dir, 'gallery'), { recursive: true, force: true });
   for (const [rel, bytes] of files) {
     if (rel === THEME_FILE) continue;
     await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
