@@ -1,11 +1,10 @@
 /**
  * One loaded theme as the engine sees it: edge image in, photo drawn on a
- * canvas out. Loading and validation are shared/theme's; value ranges are
- * shared/image's — this file only adapts them to canvases.
+ * canvas out. Loading, validation, framing and value ranges are
+ * shared/translator's; this file only adapts it to the engine.
  */
 import * as tf from '@tensorflow/tfjs';
-import { toModelRange, toUnitRange } from '../../../shared/image';
-import { loadTheme } from '../../../shared/theme';
+import { Translator } from '../../../shared/translator';
 import type { ThemeInfo } from '../types';
 
 export interface PhotoModel {
@@ -16,49 +15,28 @@ export interface PhotoModel {
 }
 
 export async function loadPhotoModel(url: string): Promise<PhotoModel> {
-  const loaded = await loadTheme(url);
-  const { model, theme } = loaded;
-  const size = theme.config.size;
+  const translator = await Translator.load(url);
+  const { theme } = translator;
   const info: ThemeInfo = {
     url,
     name: theme.name,
     title: theme.title,
-    size,
+    size: translator.size,
     strokeWidth: theme.input?.strokeWidth ?? null,
   };
-
-  const predict = (edges: tf.Tensor3D): tf.Tensor3D =>
-    tf.tidy(() => {
-      let x: tf.Tensor3D = edges;
-      if (x.shape[0] !== size || x.shape[1] !== size) x = tf.image.resizeBilinear(x, [size, size]);
-      const y = model.predict(toModelRange(x).expandDims(0)) as tf.Tensor4D;
-      return toUnitRange(y.squeeze([0])) as tf.Tensor3D;
-    });
-
-  // First run compiles the WebGL shaders / warms the wasm kernels, so the first stroke is not slow.
-  tf.tidy(() => {
-    predict(tf.fill([size, size, 3], 255, 'int32') as tf.Tensor3D);
-  });
-
+  // One run on blank paper compiles the WebGL shaders / warms the wasm kernels,
+  // so the player's first stroke is not the slow one.
+  const blank = tf.ones([info.size, info.size, 3]);
+  try {
+    const y = translator.translate(blank);
+    await y.data();
+    y.dispose();
+  } finally {
+    blank.dispose();
+  }
   return {
     info,
-    async photo(edges, canvas) {
-      const photo = tf.tidy(() => predict(tf.browser.fromPixels(edges, 3)));
-      let bytes: Uint8ClampedArray;
-      try {
-        bytes = await tf.browser.toPixels(photo);
-      } finally {
-        photo.dispose();
-      }
-      const [h, w] = photo.shape;
-      if (canvas.width !== w) canvas.width = w;
-      if (canvas.height !== h) canvas.height = h;
-      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
-      if (!ctx) throw new Error('2D canvas context is not available for the photo');
-      ctx.putImageData(new ImageData(new Uint8ClampedArray(bytes), w, h), 0, 0);
-    },
-    dispose() {
-      model.dispose();
-    },
+    photo: (edges, canvas) => translator.drawTo(canvas, edges),
+    dispose: () => translator.dispose(),
   };
 }
