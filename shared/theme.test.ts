@@ -170,12 +170,16 @@ describe('theme loader', () => {
 });
 
 describe('theme index', () => {
-  it('upserts, keeps a valid default, validates', () => {
+  it('upserts in place, keeps the default first, validates', () => {
     let idx = upsertThemeIndex(null, { name: 'shoes', title: 'Shoes', path: 'shoes', preview: 'shoes/preview.png' });
     idx = upsertThemeIndex(idx, { name: 'cats', title: 'Cats', path: 'cats' });
+    idx = upsertThemeIndex(idx, { name: 'bags', title: 'Bags', path: 'bags' });
     idx = upsertThemeIndex(idx, { name: 'shoes', title: 'Shoes 2', path: 'shoes' });
     expect(idx.default).toBe('shoes');
-    expect(idx.themes.map((t) => `${t.name}:${t.title}`)).toEqual(['cats:Cats', 'shoes:Shoes 2']);
+    expect(idx.themes.map((t) => `${t.name}:${t.title}`)).toEqual(['shoes:Shoes 2', 'cats:Cats', 'bags:Bags']);
+    const cats = upsertThemeIndex(idx, { name: 'cats', title: 'Cats', path: 'cats' }, { makeDefault: true });
+    expect(cats.default).toBe('cats');
+    expect(cats.themes.map((t) => t.name)).toEqual(['cats', 'shoes', 'bags']);
     expect(validateThemeIndex(idx)).toEqual(idx);
     expect(() => validateThemeIndex({ themes: [{ name: 'x', title: 'X', path: '../x' }] })).toThrow(/relative "path"/);
   });

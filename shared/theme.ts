@@ -504,11 +504,17 @@ export function validateThemeIndex(json: unknown, file = 'index.json'): ThemeInd
   return json as unknown as ThemeIndex;
 }
 
-/** Adds or replaces one theme in an index (sorted by name; the default kept or set to the first). */
-export function upsertThemeIndex(index: ThemeIndex | null, entry: ThemeIndexEntry): ThemeIndex {
-  const themes = (index?.themes ?? []).filter((t) => t.name !== entry.name);
-  themes.push(entry);
-  themes.sort((a, b) => a.name.localeCompare(b.name));
-  const def = index?.default && themes.some((t) => t.name === index.default) ? index.default : themes[0].name;
-  return { default: def, themes };
+/**
+ * Adds or replaces one theme in an index. Order is kept (a new theme is
+ * appended) except that the default theme is always listed first, so a
+ * reader that simply takes the first entry opens the default.
+ */
+export function upsertThemeIndex(index: ThemeIndex | null, entry: ThemeIndexEntry, opts: { makeDefault?: boolean } = {}): ThemeIndex {
+  const themes = [...(index?.themes ?? [])];
+  const at = themes.findIndex((t) => t.name === entry.name);
+  if (at >= 0) themes[at] = entry;
+  else themes.push(entry);
+  const def = opts.makeDefault ? entry.name : index?.default && themes.some((t) => t.name === index.default) ? index.default : themes[0].name;
+  const first = themes.find((t) => t.name === def)!;
+  return { default: def, themes: [first, ...themes.filter((t) => t !== first)] };
 }

@@ -93,9 +93,9 @@ describe('Translator in Chromium', () => {
         ctx.beginPath();
         ctx.arc(50, 30, 20, 0, 2 * Math.PI);
         ctx.stroke();
-        const take = async (x: any) => {
+        const take = async (x: any): Promise<number[]> => {
           const photo = t.translate(x);
-          const px = Array.from(await photo.data());
+          const px = Array.from(await photo.data()) as number[];
           photo.dispose();
           return px;
         };
@@ -104,7 +104,7 @@ describe('Translator in Chromium', () => {
         const fromImageData = await take(imageData);
         const out = document.getElementById('out') as HTMLCanvasElement;
         await t.drawTo(out, src);
-        const drawn = Array.from(out.getContext('2d')!.getImageData(0, 0, out.width, out.height).data);
+        const drawn: number[] = Array.from(out.getContext('2d')!.getImageData(0, 0, out.width, out.height).data);
         const ones = tf.ones([32, 32, 3]);
         const blank = await take(ones);
         ones.dispose();

@@ -25,6 +25,7 @@ interface ExportFlags {
   frame?: 'letterbox' | 'doodle';
   strokeWidth?: number;
   index: string | boolean;
+  default?: boolean;
   force?: boolean;
   backend: BackendChoice;
   json?: boolean;
@@ -50,6 +51,7 @@ async function main(): Promise<number> {
     .option('--stroke-width <px>', 'stroke width (model pixels) to redraw doodles at', parseNumberFlag('stroke-width', { min: 1 }))
     .option('--index <file>', 'themes index to update (default: index.json beside the theme folder)')
     .option('--no-index', 'do not update any index.json')
+    .option('--default', 'make this the default theme in index.json (listed first)')
     .option('--force', `write the theme even if quantization lowers output SSIM below 0.99`)
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
     .option('--json', 'print the result as one JSON object')
@@ -74,6 +76,7 @@ async function main(): Promise<number> {
     frame: f.frame,
     strokeWidth: f.strokeWidth,
     index: f.index === false ? null : typeof f.index === 'string' ? f.index : undefined,
+    makeDefault: f.default,
     force: f.force,
     log: f.json ? () => {} : log,
   });

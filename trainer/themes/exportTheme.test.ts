@@ -120,7 +120,8 @@ describe('exportTheme', () => {
 
   it('keeps index.json listing every exported theme', async () => {
     const index = validateThemeIndex(JSON.parse(await fs.readFile(path.join(themesDir, 'index.json'), 'utf8')));
-    expect(index.themes.map((t) => t.name)).toEqual(['t-float16', 't-none', 't-uint8']);
+    expect(index.default).toBe('t-none');
+    expect(index.themes.map((t) => t.name)).toEqual(['t-none', 't-float16', 't-uint8']);
     expect(index.themes[2]).toEqual({ name: 't-uint8', title: 'Test uint8', path: 't-uint8', preview: 't-uint8/preview.png' });
   });
 

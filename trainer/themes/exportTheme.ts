@@ -47,6 +47,8 @@ export interface ExportOptions {
   strokeWidth?: number;
   /** index.json to update; null to skip. Default: <out>/../index.json. */
   index?: string | null;
+  /** Make this the index's default theme (listed first). */
+  makeDefault?: boolean;
   force?: boolean;
   log?: (msg: string) => void;
 }
@@ -196,7 +198,7 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
     (await loadTheme(folderSource(dir))).model.dispose();
     if (opts.index !== null) {
       const indexFile = opts.index ?? path.join(path.dirname(dir), 'index.json');
-      await updateThemeIndexFile(indexFile, dir, { name, title: packed.theme.title, preview: packed.theme.preview });
+      await updateThemeIndexFile(indexFile, dir, { name, title: packed.theme.title, preview: packed.theme.preview }, { makeDefault: opts.makeDefault });
       log(`updated ${indexFile}`);
     }
     const files = [...all].map(([p, b]) => ({ path: p, bytes: b.byteLength })).sort((a, b) => a.path.localeCompare(b.path));

@@ -26,8 +26,13 @@ export async function writeThemeDir(dir: string, files: Map<string, Uint8Array>)
   if (theme) await writeFileAtomic(path.join(dir, THEME_FILE), theme);
 }
 
-/** Adds or replaces a theme in `<themesDir>/index.json` (paths relative to it). */
-export async function updateThemeIndexFile(indexFile: string, themeDir: string, entry: { name: string; title: string; preview?: string }): Promise<ThemeIndex> {
+/** Adds or replaces a theme in `<themesDir>/index.json` (paths relative to it; the default listed first). */
+export async function updateThemeIndexFile(
+  indexFile: string,
+  themeDir: string,
+  entry: { name: string; title: string; preview?: string },
+  opts: { makeDefault?: boolean } = {},
+): Promise<ThemeIndex> {
   let index: ThemeIndex | null = null;
   try {
     index = validateThemeIndex(JSON.parse(await fs.readFile(indexFile, 'utf8')), indexFile);
@@ -37,7 +42,7 @@ export async function updateThemeIndexFile(indexFile: string, themeDir: string, 
   const rel = path.relative(path.dirname(indexFile), themeDir).split(path.sep).join('/');
   const item: ThemeIndexEntry = { name: entry.name, title: entry.title, path: rel };
   if (entry.preview) item.preview = `${rel}/${entry.preview}`;
-  const next = upsertThemeIndex(index, item);
+  const next = upsertThemeIndex(index, item, opts);
   await writeFileAtomic(indexFile, `${JSON.stringify(next, null, 2)}\n`);
   return next;
 }
