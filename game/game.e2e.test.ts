@@ -186,7 +186,182 @@ describe('the game in Chromium', () => {
 
     report.hud = { backend: await page.getByTestId('hud-backend').textContent(), latency: await page.getByTestId('hud-latency').textContent() };
     await page.screenshot({ path: path.join(ARTIFACTS, 'studio-desktop.png') });
+
+    // Theme switch keeps the drawing and changes the photo.
+    const doodleBefore = await readCanvas(page, 'doodle-canvas');
+    await page.getByTestId('theme-select').selectOption('beta');
+    await page.waitForFunction(() => (window as any).doodle2photo.live.currentTheme?.name === 'beta', null, { timeout: PHOTO_TIMEOUT });
+    n = await waitForPhoto(page, n);
+    const betaPhoto = await readCanvas(page, 'photo-canvas');
+    expect(meanAbsDiff(betaPhoto, photo1), 'another theme, another photo').toBeGreaterThan(5);
+    expect(meanAbsDiff(await readCanvas(page, 'doodle-canvas'), doodleBefore), 'the drawing survives a theme switch').toBeLessThan(0.5);
+
+    // A broken theme says which file and why; the current theme keeps working.
+    await page.getByTestId('theme-select').selectOption('broken');
+    const message = page.getByTestId('photo-message');
+    await expect.poll(() => message.textContent(), { timeout: PHOTO_TIMEOUT }).toMatch(/broken.*(group1-shard|bytes|truncated)/is);
+    expect(await message.getAttribute('role')).toBe('alert');
+    expect(await page.getByTestId('theme-select').inputValue()).toBe('beta');
+    expect(await page.evaluate(() => (window as any).doodle2photo.live.currentTheme?.name)).toBe('beta');
+    await drawPath(page, cross);
+    n = await waitForPhoto(page, n);
+    expect(meanAbsDiff(await readCanvas(page, 'photo-canvas'), betaPhoto)).toBeGreaterThan(1);
+
+    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a broken theme on its menu card and keeps the others usable', async () => {
+    const { page } = await openPage();
+    await page.getByTestId('open-studio-broken').click({ timeout: PHOTO_TIMEOUT });
+    const status = page.getByTestId('theme-status-broken');
+    await expect.poll(() => status.textContent(), { timeout: PHOTO_TIMEOUT }).toMatch(/Could not load: .*broken.*(shard|bytes|truncated)/is);
+    expect(await status.getAttribute('role')).toBe('alert');
+    expect(await page.locator('.card.broken').count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'menu-broken-theme.png') });
+    await openStudio(page, 'beta');
+    const n = await photoCount(page);
+    await drawPath(page, square);
+    await waitForPhoto(page, n);
+    await page.close();
+  });
+
+  it('keyboard: the toolbar is made of labelled, focusable controls with shortcuts', async () => {
+    const { page } = await openPage();
+    await openStudio(page, 'alpha');
+    const names = await page.$$eval('[role=toolbar] button, [role=toolbar] input', (els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(names).toEqual(expect.arrayContaining(['Pen', 'Eraser', 'Brush width', 'Undo', 'Redo', 'Clear', 'Example', 'Save']));
+    await page.getByTestId('tool-eraser').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('tool-eraser').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('p');
+    expect(await page.getByTestId('tool-pen').getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('brush-width').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => (window as any).doodle2photo.live.brush.size)).toBe(4);
+    // Example (keyboard only) loads a gallery doodle and makes a photo.
+    const n = await photoCount(page);
+    await page.getByTestId('example').focus();
+    await page.keyboard.press('Enter');
+    await waitForPhoto(page, n);
+    expect(stats(await readCanvas(page, 'doodle-canvas')).mean, 'the example put ink on the canvas').toBeLessThan(254);
+    await page.close();
+  });
+
+  it('measures frame times while drawing (reported, not asserted)', async () => {
+    const { page } = await openPage();
+    await openStudio(page, 'alpha');
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__frames = [];
+      let last = performance.now();
+      const loop = (t: number) => {
+        w.__frames.push(t - last);
+        last = t;
+        w.__raf = requestAnimationFrame(loop);
+      };
+      w.__raf = requestAnimationFrame(loop);
+    });
+    const n = await photoCount(page);
+    const t0 = Date.now();
+    await drawPath(page, Array.from({ length: 60 }, (_, i) => [0.1 + (0.8 * i) / 59, 0.5 + 0.3 * Math.sin(i / 5)] as [number, number]), 2);
+    const strokeMs = Date.now() - t0;
+    const frames = await page.evaluate(() => {
+      const w = window as any;
+      cancelAnimationFrame(w.__raf);
+      return (w.__frames as number[]).slice(1).sort((a, b) => a - b);
+    });
+    const photos = (await photoCount(page)) - n;
+    const pick = (q: number) => frames[Math.min(frames.length - 1, Math.floor(frames.length * q))];
+    report.drawing = {
+      backend: await page.getByTestId('hud-backend').textContent(),
+      strokeMs,
+      frames: frames.length,
+      medianFrameMs: +pick(0.5).toFixed(1),
+      p95FrameMs: +pick(0.95).toFixed(1),
+      fps: +(1000 / pick(0.5)).toFixed(1),
+      photosDuringStroke: photos,
+      lastLatencyMs: await page.evaluate(() => Math.round((window as any).doodle2photo.live.stats.lastLatencyMs)),
+    };
+    expect(frames.length).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('plays a Challenge level: meter, timer, stars, best score, next level', async () => {
+    const { page, errors } = await openPage();
+    await page.evaluate(() => localStorage.clear());
+    await page.getByTestId('open-challenge-alpha').click({ timeout: PHOTO_TIMEOUT });
+    await page.getByTestId('target-image').waitFor({ timeout: PHOTO_TIMEOUT });
+    await page.waitForFunction(() => !!(window as any).doodle2photo?.live?.currentTheme, null, { timeout: PHOTO_TIMEOUT });
+    expect(await page.getByTestId('timer').textContent()).toBe('1:30');
+    const n = await photoCount(page);
+    await drawPath(page, circle(0.5, 0.5, 0.3), 3);
+    await waitForPhoto(page, n);
+    const meter = page.getByTestId('similarity');
+    await expect.poll(async () => Number(await meter.getAttribute('data-similarity')), { timeout: PHOTO_TIMEOUT }).toBeGreaterThan(0);
+    expect(Number(await meter.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('timer').textContent(), { timeout: 10_000 }).not.toBe('1:30');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'challenge-desktop.png') });
+    await page.getByTestId('finish').click();
+    const result = page.getByTestId('result');
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(/\d+ points/);
+    await page.waitForTimeout(300); // the star burst, mid-flight
+    await page.screenshot({ path: path.join(ARTIFACTS, 'challenge-result-desktop.png') });
+    const best = await page.evaluate(() => JSON.parse(localStorage.getItem('doodle2photo.best.v1') ?? '{}'));
+    expect(best.alpha['0'].points).toBeGreaterThan(0);
+    report.challenge = { similarity: Number(await meter.getAttribute('data-similarity')), par: Number(await meter.getAttribute('data-par')), result: (await result.textContent())?.trim() };
+    await page.getByTestId('next-level').click();
+    await expect.poll(() => page.locator('.challenge h1').textContent(), { timeout: PHOTO_TIMEOUT }).toMatch(/level 2/);
+    await page.getByTestId('target-image').waitFor({ timeout: PHOTO_TIMEOUT });
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('fits a 360 px phone (screenshots of Studio and Challenge)', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+    await page.goto(`${baseUrl}/`);
+    await openStudio(page, 'alpha');
+    // Touch drawing: a tap-and-drag with real touch events.
+    const box = (await page.getByTestId('doodle-canvas').boundingBox())!;
+    const n = await photoCount(page);
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: string, x: number, y: number) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: box.x + x * box.width, y: box.y + y * box.height }] });
+    await touch('touchStart', 0.2, 0.3);
+    for (let i = 1; i <= 12; i++) await touch('touchMove', 0.2 + (0.6 * i) / 12, 0.3 + (0.4 * i) / 12);
+    await touch('touchEnd', 0, 0);
+    await waitForPhoto(page, n);
+    expect(await page.evaluate(() => (window as any).doodle2photo.live.history.present.strokes.length)).toBe(1);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, 'no horizontal scrolling of the page').toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'studio-phone.png') });
+    await page.getByTestId('back').click();
+    await page.getByTestId('open-challenge-alpha').click();
+    await page.getByTestId('target-image').waitFor({ timeout: PHOTO_TIMEOUT });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'challenge-phone.png') });
+    await page.close();
+  });
+
+  it('recovers from a lost WebGL context without losing the drawing', async () => {
+    const { page } = await openPage('?backend=webgl');
+    await openStudio(page, 'alpha');
+    expect(await page.getByTestId('hud-backend').textContent()).toBe('webgl');
+    let n = await photoCount(page);
+    await drawPath(page, square);
+    n = await waitForPhoto(page, n);
+    const doodle = await readCanvas(page, 'doodle-canvas');
+    const photo = await readCanvas(page, 'photo-canvas');
+    expect(await page.evaluate(() => (window as any).doodle2photo.live.loseContext())).toBe(true);
+    await expect.poll(() => page.getByTestId('photo').getAttribute('data-recovering'), { timeout: 10_000 }).toBe('true');
+    expect(await page.getByTestId('photo-message').textContent()).toMatch(/lost.*drawing is kept/i);
+    // The core rebuilds the backend and translates the kept drawing again.
+    await page.waitForFunction((k) => (window as any).doodle2photo.live.stats.photos > k, n, { timeout: 150_000 });
+    expect(await page.getByTestId('photo').getAttribute('data-recovering')).toBeNull();
+    expect(meanAbsDiff(await readCanvas(page, 'doodle-canvas'), doodle), 'the drawing is kept').toBeLessThan(0.5);
+    expect(meanAbsDiff(await readCanvas(page, 'photo-canvas'), photo), 'the same drawing gives the same photo').toBeLessThan(2);
+    report.contextLoss = { backendAfter: await page.getByTestId('hud-backend').textContent() };
+    await page.close();
+  }, 240_000);
 });

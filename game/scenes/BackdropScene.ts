@@ -88,7 +88,7 @@ export class BackdropScene extends Phaser.Scene {
       angle: { min: 200, max: 340 },
       gravityY: 420,
       lifespan: 1300,
-      scale: { start: 0.9, end: 0.2 },
+      scale: { start: 1.4, end: 0.3 },
       rotate: { min: -180, max: 180 },
       tint: [0xffb400, 0xffd24a, 0xff7a45],
       emitting: false,

@@ -144,7 +144,9 @@ export class ChallengeScene extends Phaser.Scene {
       const retry = toolButton('retry', 'Retry', () => this.startLevel(entry.name, level), { 'data-testid': 'retry' });
       result.replaceChildren(
         h('div', {},
-          h('div', { class: 'big', text: `${'★'.repeat(stars)}${'☆'.repeat(3 - stars)}  ${points} points` }),
+          h('div', { class: 'big' },
+            h('span', { class: 'stars', 'aria-label': `${stars} of 3 stars` }, ...[0, 1, 2].map((i) => h('span', { class: i < stars ? 'on' : '', text: '★' }))),
+            ` ${points} points`),
           h('div', { class: 'meta', text: record ? (previous ? `New best (was ${previous.points})!` : 'First result for this level.') : `Best: ${previous?.points ?? points} points` })),
         h('div', { class: 'actions' }, retry, next),
       );

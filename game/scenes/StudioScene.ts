@@ -31,6 +31,8 @@ export class StudioScene extends Phaser.Scene {
     const hud = createHud();
     const drawPane = pane('Your doodle', 'doodle');
     const photoPane = pane('Photo', 'photo');
+    drawPane.el.classList.add('draw-pane');
+    photoPane.el.classList.add('photo-pane');
     const select = h('select', { 'aria-label': 'Theme', 'data-testid': 'theme-select' });
     for (const t of app.index?.themes ?? []) {
       const broken = themeState(t.name).state === 'error';
@@ -49,8 +51,8 @@ export class StudioScene extends Phaser.Scene {
     const screen = h(
       'section',
       { class: 'screen studio', 'aria-label': 'Studio' },
-      h('header', { class: 'topbar' }, back, h('h1', { text: 'Studio' }), h('label', {}, h('span', { class: 'sr-only', text: 'Theme' }), select), mute, hud.el),
-      h('div', { class: 'board' }, drawPane.el, photoPane.el),
+      h('header', { class: 'topbar' }, back, h('h1', { class: 'hide-phone', text: 'Studio' }), h('label', {}, h('span', { class: 'sr-only', text: 'Theme' }), select), mute, hud.el),
+      h('div', { class: 'board studio' }, drawPane.el, photoPane.el),
       binding.toolbar.el,
     );
     const unmount = mountScreen(screen);
@@ -81,10 +83,7 @@ export class StudioScene extends Phaser.Scene {
         const detail = await ensureTheme(entry, (f, label) => photoPane.say(`${label} ${Math.round(f * 100)}%`));
         if (!screen.isConnected) return;
         const info = await live.setTheme(detail.url);
-        if (info) {
-          studioTheme = entry.name;
-          toast(`Theme: ${entry.title}`);
-        }
+        if (info) studioTheme = entry.name;
       } catch (err) {
         play('fail');
         const why = `${entry.title} could not be loaded: ${describeError(err)}`;
