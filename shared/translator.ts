@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { normalizeDoodle } from './edges';
 import { loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
+import { drawOnGpu } from './translatorGpu';
 
 /** Interleaved 8-bit pixels; `channels` defaults to data.length / (width·height) (1–4). RGBA is ImageData's layout. */
 export interface PixelImage {
@@ -164,6 +165,8 @@ export class Translator {
   /** Resolves theme-relative paths (preview, gallery). */
   readonly resolve: (path: string) => string;
   readonly frame: Frame;
+  /** How the last drawTo reached the canvas: a backend Draw kernel, the WebGL blit, or CPU pixels. */
+  lastDrawPath: 'draw-kernel' | 'webgl' | 'pixels' | null = null;
   private disposed = false;
 
   private constructor(loaded: LoadedTheme, frame: Frame) {
@@ -229,14 +232,18 @@ export class Translator {
   }
 
   /**
-   * Draws the photo into a canvas (resized to S×S). Uses tf.browser.draw where
-   * the backend has a Draw kernel (no CPU readback); otherwise toPixels.
+   * Draws the photo into a canvas (resized to S×S) without reading it back to
+   * the CPU where possible: tf.browser.draw on backends with a Draw kernel
+   * (cpu, webgpu), a texture blit on WebGL2 (translatorGpu), else toPixels.
    */
   async drawTo(canvas: HTMLCanvasElement | OffscreenCanvas, input: TranslatorInput, frame: Frame = this.frame): Promise<void> {
     const photo = this.translate(input, frame);
     try {
       if (tf.getKernel('Draw', tf.getBackend())) {
         tf.browser.draw(photo, canvas as HTMLCanvasElement);
+        this.lastDrawPath = 'draw-kernel';
+      } else if (drawOnGpu(photo, canvas)) {
+        this.lastDrawPath = 'webgl';
       } else {
         const data = await tf.browser.toPixels(photo);
         canvas.width = this.size;
@@ -246,6 +253,7 @@ export class Translator {
         const image = ctx.createImageData(this.size, this.size);
         image.data.set(data);
         ctx.putImageData(image, 0, 0);
+        this.lastDrawPath = 'pixels';
       }
     } finally {
       photo.dispose();
