@@ -90,6 +90,10 @@ export function drawOnGpu(photo: tf.Tensor3D, target: HTMLCanvasElement | Offscr
   });
   const gpu = rgba.dataToGPU({ customTexShape: [h, w] });
   rgba.dispose();
+  if (!gpu.texture) {
+    gpu.tensorRef.dispose();
+    return false;
+  }
   const saved = {
     program: gl.getParameter(gl.CURRENT_PROGRAM),
     vao: gl.getParameter(gl.VERTEX_ARRAY_BINDING),
@@ -109,7 +113,7 @@ export function drawOnGpu(photo: tf.Tensor3D, target: HTMLCanvasElement | Offscr
     gl.viewport(0, 0, w, h);
     gl.useProgram(blit.program);
     gl.bindVertexArray(blit.vao);
-    gl.bindTexture(gl.TEXTURE_2D, gpu.texture);
+    gl.bindTexture(gl.TEXTURE_2D, gpu.texture ?? null);
     gl.uniform1i(blit.photo, 0);
     gl.uniform1i(blit.height, h);
     gl.drawArrays(gl.TRIANGLES, 0, 3);
