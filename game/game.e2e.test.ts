@@ -149,7 +149,7 @@ afterAll(async () => {
 });
 
 describe('the game in Chromium', () => {
-  it('boots with a progress bar, lists the themes and draws live photos in the Studio', async () => {
+  it('lists the themes and draws live photos in the Studio: pixels, undo/redo, theme switch, broken theme', async () => {
     const { page, errors } = await openPage();
     // Boot: the progress bar moves and the menu lists every theme with its preview.
     await page.getByTestId('open-studio-alpha').waitFor({ timeout: PHOTO_TIMEOUT });
@@ -211,6 +211,39 @@ describe('the game in Chromium', () => {
     await page.close();
   });
 
+  it('boots with a real progress bar (weight bytes as they arrive)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.addInitScript(() => {
+      const seen: number[] = ((window as any).__progress = []);
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const v = Number((r.target as Element).getAttribute('aria-valuenow'));
+          if (seen[seen.length - 1] !== v) seen.push(v);
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    });
+    // Slow the weights down so the bar is seen mid-way.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/themes/alpha/*.bin', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${baseUrl}/`);
+    await page.getByTestId('boot-progress').waitFor({ state: 'attached' });
+    await expect.poll(() => page.evaluate(() => Math.max(0, ...(window as any).__progress)), { timeout: PHOTO_TIMEOUT }).toBeGreaterThan(0);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'boot.png') });
+    release();
+    await page.getByTestId('open-studio-alpha').waitFor({ timeout: PHOTO_TIMEOUT });
+    const seen: number[] = await page.evaluate(() => (window as any).__progress);
+    expect(seen[seen.length - 1]).toBe(100);
+    expect(seen.some((v) => v > 10 && v < 100), `intermediate values: ${seen.join(',')}`).toBe(true);
+    expect([...seen].sort((x, y) => x - y)).toEqual(seen); // never goes backwards
+    report.bootProgress = seen;
+    await page.close();
+  });
+
   it('shows a broken theme on its menu card and keeps the others usable', async () => {
     const { page } = await openPage();
     await page.getByTestId('open-studio-broken').click({ timeout: PHOTO_TIMEOUT });
@@ -245,6 +278,15 @@ describe('the game in Chromium', () => {
     await page.keyboard.press('Enter');
     await waitForPhoto(page, n);
     expect(stats(await readCanvas(page, 'doodle-canvas')).mean, 'the example put ink on the canvas').toBeLessThan(254);
+    // Save (keyboard): a doodle|photo PNG, twice as wide as high.
+    const download = page.waitForEvent('download');
+    await page.getByTestId('save').focus();
+    await page.keyboard.press('Enter');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^doodle2photo-alpha-.*\.png$/);
+    const png = await fs.readFile((await file.path())!);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(2 * png.readUInt32BE(20));
     await page.close();
   });
 
@@ -326,7 +368,7 @@ describe('the game in Chromium', () => {
     const box = (await page.getByTestId('doodle-canvas').boundingBox())!;
     const n = await photoCount(page);
     const cdp = await page.context().newCDPSession(page);
-    const touch = (type: string, x: number, y: number) =>
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
       cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: box.x + x * box.width, y: box.y + y * box.height }] });
     await touch('touchStart', 0.2, 0.3);
     for (let i = 1; i <= 12; i++) await touch('touchMove', 0.2 + (0.6 * i) / 12, 0.3 + (0.4 * i) / 12);
