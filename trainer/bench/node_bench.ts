@@ -77,7 +77,7 @@ export function generatorMacs(config: ModelConfig): number {
     const cls = layer.getClassName();
     if (cls !== 'Conv2D' && cls !== 'Conv2DTranspose') continue;
     const kernel = layer.getWeights()[0].shape; // [kh, kw, in, out] (transpose: [kh, kw, out, in])
-    const taps = kernel[0] * kernel[1] * kernel[2] * kernel[3];
+    const taps = kernel.reduce((a, b) => a * b, 1);
     const inShape = (layer.input as tf.SymbolicTensor).shape;
     const outShape = (layer.output as tf.SymbolicTensor).shape;
     // A conv does `taps` MACs per output pixel; a transposed conv does them per input pixel.

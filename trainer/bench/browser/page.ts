@@ -23,6 +23,7 @@ export interface BrowserResult {
   renderer: string | null;
   threads: number;
   times: number[];
+  isolated?: boolean;
 }
 
 async function bench(spec: BrowserSpec): Promise<BrowserResult> {
@@ -58,7 +59,7 @@ async function bench(spec: BrowserSpec): Promise<BrowserResult> {
   }
   input.dispose();
   generator.dispose();
-  return { backend: name, renderer, threads, times };
+  return { backend: name, renderer, threads, times, isolated: crossOriginIsolated };
 }
 
 (window as unknown as { __bench: typeof bench }).__bench = bench;
