@@ -23,6 +23,15 @@ Files written (all little-endian float32, NCHW as PyTorch lays them out):
   fixtures.json         the configs, shapes and summary statistics
 Everything is gzipped to keep the repository small; the importer reads
 gzipped and plain .pth alike.
+
+The other direction (our export-pth):
+
+    npm run import -- --pth trainer/interop/fixtures/generator.pth.gz --pth-d trainer/interop/fixtures/discriminator.pth.gz --out /tmp/imp
+    npm run export-pth -- --checkpoint /tmp/imp --out /tmp/imp/pth
+    /usr/bin/python3 scripts/make_parity_fixtures.py --check /tmp/imp/pth
+
+loads the exported latest_net_G.pth / latest_net_D.pth into the reference
+networks with strict=True and compares their outputs with the fixtures.
 """
 import argparse
 import gzip
@@ -166,7 +175,10 @@ def main():
     parser.add_argument('--ngf', type=int, default=8)
     parser.add_argument('--ndf', type=int, default=8)
     parser.add_argument('--size', type=int, default=64)
+    parser.add_argument('--check', metavar='DIR', help='check exported latest_net_G.pth / latest_net_D.pth in DIR against the fixtures instead')
     args = parser.parse_args()
+    if args.check:
+        return check(args)
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(0)
     gen = torch.Generator().manual_seed(2017)
@@ -208,6 +220,34 @@ def main():
     with open(os.path.join(args.out, 'fixtures.json'), 'w') as f:
         json.dump(meta, f, indent=1)
     print(json.dumps(meta, indent=1))
+
+
+def read_f32(path, shape):
+    with gzip.open(path + '.gz', 'rb') as f:
+        return torch.frombuffer(bytearray(f.read()), dtype=torch.float32).reshape(shape)
+
+
+def check(args):
+    with open(os.path.join(args.out, 'fixtures.json')) as f:
+        meta = json.load(f)
+    g, d = meta['generator'], meta['discriminator']
+    size = g['config']['size']
+    netG = UnetGenerator(3, 3, g['config']['depth'], g['config']['ngf'], norm='batch', dropout=True)
+    netG.load_state_dict(torch.load(os.path.join(args.check, 'latest_net_G.pth')), strict=True)
+    netG.eval()
+    with torch.no_grad():
+        out = netG(read_f32(os.path.join(args.out, 'generator_input.f32'), (1, 3, size, size)))
+    err = (out - read_f32(os.path.join(args.out, 'generator_output.f32'), (1, 3, size, size))).abs().max()
+    print(f'latest_net_G.pth: loads strictly into the reference UnetGenerator; max |output - fixture| = {float(err):.2e}')
+    path_d = os.path.join(args.check, 'latest_net_D.pth')
+    if os.path.exists(path_d):
+        netD = NLayerDiscriminator(6, d['config']['ndf'], d['config']['nLayersD'], norm='batch')
+        netD.load_state_dict(torch.load(path_d), strict=True)
+        netD.eval()
+        with torch.no_grad():
+            out = netD(read_f32(os.path.join(args.out, 'discriminator_input.f32'), (1, 6, size, size)))
+        err_d = (out - read_f32(os.path.join(args.out, 'discriminator_output.f32'), tuple(d['output']['shape']))).abs().max()
+        print(f'latest_net_D.pth: loads strictly into the reference NLayerDiscriminator; max |output - fixture| = {float(err_d):.2e}')
 
 
 if __name__ == '__main__':
