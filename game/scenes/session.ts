@@ -81,6 +81,8 @@ export async function probeTheme(entry: ThemeEntry): Promise<number | null> {
   try {
     const res = await fetch(file);
     if (!res.ok) throw new Error(`${file}: HTTP ${res.status} ${res.statusText}`.trim());
+    // A dev server answers a missing file with the page itself (SPA fallback).
+    if ((res.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`${file}: not found (is the theme folder there?)`);
     let json: unknown;
     try {
       json = JSON.parse(await res.text());

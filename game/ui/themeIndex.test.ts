@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { parseThemeIndex } from './themeIndex';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fetchThemeIndex, parseThemeIndex } from './themeIndex';
 
 const base = 'http://x.test/themes/index.json';
 
@@ -29,5 +29,19 @@ describe('parseThemeIndex', () => {
   it('explains an unusable file', () => {
     expect(() => parseThemeIndex('{', base)).toThrow(/not valid JSON/);
     expect(() => parseThemeIndex('{"x":1}', base)).toThrow(/no "themes" list/);
+  });
+});
+
+describe('fetchThemeIndex', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it('reads a missing list (404 or a dev server\'s HTML fallback) as "no themes installed"', async () => {
+    vi.stubGlobal('fetch', async () => new Response('<!doctype html>', { status: 200, headers: { 'content-type': 'text/html' } }));
+    await expect(fetchThemeIndex(base)).rejects.toThrow(/no themes are installed.*npm run export/);
+    vi.stubGlobal('fetch', async () => new Response('nope', { status: 404 }));
+    await expect(fetchThemeIndex(base)).rejects.toThrow(/no themes are installed/);
+    vi.stubGlobal('fetch', async () => new Response('x', { status: 500, statusText: 'Server Error' }));
+    await expect(fetchThemeIndex(base)).rejects.toThrow(/HTTP 500/);
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ themes: [{ name: 'a', path: 'a' }] }), { headers: { 'content-type': 'application/json' } }));
+    expect((await fetchThemeIndex(base)).themes[0].url).toBe('http://x.test/themes/a/');
   });
 });

@@ -80,6 +80,14 @@ export async function fetchThemeIndex(indexUrl: string): Promise<ThemeIndex> {
   } catch (err) {
     throw new Error(`could not fetch the theme list ${indexUrl}: ${(err as Error).message}`);
   }
-  if (!res.ok) throw new Error(`the theme list ${indexUrl} answered HTTP ${res.status}`);
+  // A dev server answers a missing file with the page itself (SPA fallback): that is "not found" too.
+  const html = (res.headers.get('content-type') ?? '').includes('text/html');
+  if (res.status === 404 || (res.ok && html)) {
+    throw new Error(
+      `no themes are installed: ${indexUrl} was not found. Export one with ` +
+        '`npm run export -- --checkpoint RUN_DIR --out assets/themes/NAME`, which also writes the list.',
+    );
+  }
+  if (!res.ok) throw new Error(`the theme list ${indexUrl} answered HTTP ${res.status} ${res.statusText}`.trim());
   return parseThemeIndex(await res.text(), indexUrl);
 }
