@@ -16,10 +16,13 @@ function wasmAsFiles(): Plugin {
   return {
     name: 'doodle2photo-wasm-as-files',
     enforce: 'pre',
-    async resolveId(source, importer) {
-      if (!source.endsWith('.wasm?url')) return null;
-      const resolved = await this.resolve(source.slice(0, -'?url'.length), importer, { skipSelf: true });
-      return resolved ? prefix + resolved.id : null;
+    resolveId: {
+      filter: { id: /\.wasm\?url$/ },
+      async handler(source, importer) {
+        if (!source.endsWith('.wasm?url')) return null;
+        const resolved = await this.resolve(source.slice(0, -'?url'.length), importer, { skipSelf: true });
+        return resolved ? prefix + resolved.id : null;
+      },
     },
     load(id) {
       if (!id.startsWith(prefix)) return null;
@@ -40,7 +43,7 @@ export default defineConfig({
   worker: {
     format: 'es',
     plugins: () => [wasmAsFiles()],
-    rollupOptions: { output: { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' } },
+    rolldownOptions: { output: { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' } },
   },
   build: {
     outDir: 'dist/widget',
@@ -55,7 +58,8 @@ export default defineConfig({
       fileName: () => 'doodle-photo.js',
     },
     rollupOptions: {
-      output: { chunkFileNames: '[name]-[hash].js', assetFileNames: '[name][extname]' },
+      // Lib mode keeps whitespace in ES output; the widget is shipped as-is, so minify fully.
+      output: { chunkFileNames: '[name]-[hash].js', assetFileNames: '[name][extname]', minify: true },
     },
   },
 });

@@ -21,6 +21,7 @@ describe('<doodle-photo> attribute parsing', () => {
     expect(paneSide('stacked', '400', '400')).toBe(196);
     expect(paneSide('photo-only', '200', '500')).toBe(200);
     expect(paneSide('photo-only', '10', null)).toBe(64);
+    expect(paneSide('side-by-side', '1000', '300', 36)).toBe(264);
   });
 
   it('picks the default theme of an index, or the first one', () => {

@@ -9,6 +9,8 @@ export const DEFAULT_PANE = 256;
 /** Gap between the two panes, in CSS px (kept in step with styles.ts). */
 export const PANE_GAP = 8;
 const MIN_PANE = 64;
+/** Height the toolbar row takes below the panes (28 px buttons + the grid gap), in CSS px. */
+export const TOOLBAR_SPACE = 28 + PANE_GAP;
 
 export function parseLayout(value: string | null): Layout {
   const v = (value ?? '').trim().toLowerCase();
@@ -31,14 +33,14 @@ function parsePx(value: string | null): number | null {
   return Number.isFinite(n) && n > 0 ? n : null;
 }
 
-/** The side of each square pane, from the widget's width/height attributes and layout. */
-export function paneSide(layout: Layout, width: string | null, height: string | null): number {
+/** The side of each square pane, from the widget's width/height attributes and layout (`reserveY`: toolbar row). */
+export function paneSide(layout: Layout, width: string | null, height: string | null, reserveY = 0): number {
   const w = parsePx(width);
   const h = parsePx(height);
   const across = layout === 'side-by-side' ? 2 : 1;
   const down = layout === 'stacked' ? 2 : 1;
   const fromW = w === null ? Infinity : (w - PANE_GAP * (across - 1)) / across;
-  const fromH = h === null ? Infinity : (h - PANE_GAP * (down - 1)) / down;
+  const fromH = h === null ? Infinity : (h - reserveY - PANE_GAP * (down - 1)) / down;
   const side = Math.min(fromW, fromH);
   return side === Infinity ? DEFAULT_PANE : Math.max(MIN_PANE, Math.floor(side));
 }

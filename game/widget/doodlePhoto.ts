@@ -8,7 +8,7 @@ import { parseBackendPreference } from '../live/backendChoice';
 import { LiveCanvas, type BlobKind } from '../live/liveCanvas';
 import type { DoodleSource } from '../live/doodleImage';
 import type { BackendPreference, LiveError, LiveStats, PhotoEvent, ThemeInfo } from '../live/types';
-import { defaultThemeFromIndex, paneSide, parseBrush, parseLayout, parseLive } from './attributes';
+import { defaultThemeFromIndex, paneSide, parseBrush, parseLayout, parseLive, TOOLBAR_SPACE } from './attributes';
 import { WIDGET_CSS } from './styles';
 
 export interface DoodlePhotoEventMap {
@@ -21,18 +21,18 @@ const TEMPLATE = `
 <div class="root" part="root">
   <div class="pane draw" part="draw-pane">
     <canvas class="input" part="input" aria-label="Drawing area: draw with the mouse, a pen or a finger"></canvas>
-    <div class="toolbar" part="toolbar" role="toolbar" aria-label="Drawing tools">
-      <button type="button" data-action="pen" aria-pressed="true" title="Pen">✎</button>
-      <button type="button" data-action="eraser" aria-pressed="false" title="Eraser">⌫</button>
-      <button type="button" data-action="undo" title="Undo (Ctrl+Z)" disabled>↶</button>
-      <button type="button" data-action="redo" title="Redo (Ctrl+Shift+Z)" disabled>↷</button>
-      <button type="button" data-action="clear" title="Clear">✕</button>
-    </div>
   </div>
   <div class="pane photo" part="photo-pane">
     <canvas class="output" part="output" role="img" aria-label="Generated photo"></canvas>
     <div class="status" part="status" aria-live="polite"></div>
     <div class="message" part="message" role="alert" hidden></div>
+  </div>
+  <div class="toolbar" part="toolbar" role="toolbar" aria-label="Drawing tools">
+      <button type="button" data-action="pen" aria-pressed="true" title="Pen">✎</button>
+      <button type="button" data-action="eraser" aria-pressed="false" title="Eraser">⌫</button>
+      <button type="button" data-action="undo" title="Undo (Ctrl+Z)" disabled>↶</button>
+      <button type="button" data-action="redo" title="Redo (Ctrl+Shift+Z)" disabled>↷</button>
+      <button type="button" data-action="clear" title="Clear">✕</button>
   </div>
 </div>`;
 
@@ -40,7 +40,7 @@ const TEMPLATE = `
 let themesIndexUrl: string = new URL(/* @vite-ignore */ "../themes/index.json", import.meta.url).href;
 
 export class DoodlePhotoElement extends HTMLElement {
-  static readonly observedAttributes = ['theme', 'width', 'height', 'layout', 'brush', 'live', 'backend'];
+  static readonly observedAttributes = ['theme', 'width', 'height', 'layout', 'brush', 'live', 'backend', 'toolbar'];
 
   /** Changes where widgets without a `theme` attribute find their default theme. */
   static set themesIndex(url: string) {
@@ -111,6 +111,7 @@ export class DoodlePhotoElement extends HTMLElement {
       case 'width':
       case 'height':
       case 'layout':
+      case 'toolbar':
         this.applyLayout();
         break;
       case 'brush':
@@ -247,7 +248,8 @@ export class DoodlePhotoElement extends HTMLElement {
 
   private applyLayout(): void {
     const layout = parseLayout(this.getAttribute('layout'));
-    const side = paneSide(layout, this.getAttribute('width'), this.getAttribute('height'));
+    const toolbar = this.getAttribute('toolbar') !== 'none';
+    const side = paneSide(layout, this.getAttribute('width'), this.getAttribute('height'), toolbar ? TOOLBAR_SPACE : 0);
     this.root.querySelector<HTMLElement>('.root')!.dataset.layout = layout;
     this.style.setProperty('--dp-side', `${side}px`);
     // The photo is drawn at device resolution of its pane (the model output is upscaled smoothly).

@@ -18,7 +18,10 @@ export const WIDGET_CSS = `
 }
 :host([hidden]) { display: none; }
 *, *::before, *::after { box-sizing: border-box; }
-.root { display: grid; gap: 8px; grid-template-columns: var(--dp-side) var(--dp-side); }
+.root {
+  /* Set again inside: page rules like \`* { color: red !important }\` reach the host, never the shadow tree. */
+  font: 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; text-align: left;
+  display: grid; gap: 8px; grid-template-columns: var(--dp-side) var(--dp-side); }
 .root[data-layout="stacked"] { grid-template-columns: var(--dp-side); }
 .root[data-layout="photo-only"] { grid-template-columns: var(--dp-side); }
 .pane {
@@ -27,17 +30,14 @@ export const WIDGET_CSS = `
 }
 canvas { display: block; width: 100%; height: 100%; }
 canvas.input { cursor: crosshair; touch-action: none; }
-.root[data-layout="photo-only"] .draw { position: absolute; inset: 0; border: 0; background: transparent; z-index: 1; }
+.root[data-layout="photo-only"] .draw { border-color: transparent; background: transparent; z-index: 1; }
 .root[data-layout="photo-only"] .draw canvas.input { opacity: 0.35; mix-blend-mode: multiply; }
 .root[data-layout="photo-only"] .photo { grid-row: 1; grid-column: 1; }
 .root[data-layout="photo-only"] .draw { grid-row: 1; grid-column: 1; }
-.toolbar {
-  position: absolute; left: 4px; bottom: 4px; display: flex; gap: 2px; z-index: 2;
-  background: rgba(255,255,255,0.85); border-radius: 6px; padding: 2px;
-}
+.toolbar { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 2px; height: 28px; align-items: center; overflow: hidden; }
 :host([toolbar="none"]) .toolbar { display: none; }
 button {
-  all: unset; cursor: pointer; min-width: 28px; height: 28px; padding: 0 6px; border-radius: 4px;
+  all: unset; box-sizing: border-box; cursor: pointer; min-width: 28px; height: 28px; padding: 0 6px; border-radius: 4px;
   text-align: center; font: inherit; color: inherit;
 }
 button:hover { background: #eef2ff; }

@@ -4,7 +4,7 @@
  * themes written by writeRandomTheme. Drawing uses real mouse moves.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,12 +15,14 @@ import { startStaticServer, type StaticServer } from './staticServer';
 import type {} from './doodlePhoto'; // HTMLElementTagNameMap['doodle-photo'] for page.evaluate callbacks
 
 const ROOT = resolve(__dirname, '../..');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let tmp: string;
 let site: StaticServer;
 let foreign: StaticServer;
+let cdn: StaticServer;
 let browser: Browser;
 let page: Page;
 
@@ -45,10 +47,19 @@ beforeAll(async () => {
     cwd: ROOT,
     maxBuffer: 16 * 1024 * 1024,
   });
-  // The page's site: the example, the built widget, and its default themes next to it (dist/themes).
-  site = await startStaticServer({ routes: { '/examples/': join(ROOT, 'examples'), '/dist/widget/': out, '/dist/themes/': themes } });
   // Another origin that serves the same theme without CORS headers.
   foreign = await startStaticServer({ routes: { '/themes/': themes } });
+  // A CDN: another origin that serves the widget and the themes with CORS, used by a page on the site.
+  cdn = await startStaticServer({ routes: { '/widget/': out, '/themes/': themes }, cors: true });
+  const pages = join(tmp, 'pages');
+  await mkdir(pages, { recursive: true });
+  await writeFile(
+    join(pages, 'cdn.html'),
+    `<!doctype html><meta charset="utf-8"><style>* { font: 40px serif !important; color: red !important; }</style>
+     <script type="module" src="${cdn.origin}/widget/doodle-photo.js"></script>
+     <doodle-photo id="cdn" theme="${cdn.origin}/themes/other/"></doodle-photo>`,
+  );
+  site = await startStaticServer({ routes: { '/examples/': join(ROOT, 'examples'), '/dist/widget/': out, '/dist/themes/': themes, '/pages/': pages } });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (err) => console.error('[page error]', err.message));
@@ -77,6 +88,7 @@ afterAll(async () => {
   await browser?.close();
   await site?.close();
   await foreign?.close();
+  await cdn?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
@@ -203,6 +215,9 @@ describe('<doodle-photo> in headless Chromium', () => {
     expect(meanAbsDiff((await outputPixels(page, 'first')).px, firstBefore.px)).toBeLessThan(0.5);
     // Same theme, different drawings: different photos.
     expect(meanAbsDiff(second.px, firstBefore.px)).toBeGreaterThan(2);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(ARTIFACTS, 'widget-embed.png') });
   });
 
   it('reports a missing theme and a theme blocked by CORS as error events with a message in the widget', async () => {
@@ -290,6 +305,41 @@ describe('<doodle-photo> in headless Chromium', () => {
     const stats = await page.evaluate(() => (document.getElementById('gl') as HTMLElementTagNameMap['doodle-photo']).stats);
     expect(['webgl', 'wasm']).toContain(stats?.backend);
     await page.evaluate(() => document.getElementById('gl')!.remove());
+  });
+
+  it('works from another origin (a CDN with CORS) in a page with hostile global CSS', async () => {
+    const other = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    try {
+      await other.addInitScript(() => {
+        const w = window as unknown as { __events: unknown[] };
+        w.__events = [];
+        for (const type of ['ready', 'photo', 'error']) {
+          document.addEventListener(type, (e) => {
+            const d = (e as CustomEvent).detail ?? {};
+            w.__events.push({ type, id: (e.target as HTMLElement).id, t: 0, detail: { code: d.code, message: d.message, backend: d.backend } });
+          });
+        }
+      });
+      await other.goto(`${site.origin}/pages/cdn.html`);
+      const ready = await waitForEvent(other, (e) => e.type === 'ready' || e.type === 'error');
+      expect(ready.type, JSON.stringify(ready.detail)).toBe('ready');
+      const stats = await other.evaluate(() => (document.getElementById('cdn') as HTMLElementTagNameMap['doodle-photo']).stats);
+      expect(stats?.offMainThread).toBe(true);
+      const n = await settle(other, 'cdn', 0);
+      await draw(other, 'cdn', [[0.3, 0.3], [0.7, 0.3], [0.5, 0.8], [0.3, 0.3]]);
+      await settle(other, 'cdn', n);
+      expect((await outputPixels(other, 'cdn')).std).toBeGreaterThan(5);
+      // The page's `* { … !important }` does not reach inside the widget.
+      const style = await other.evaluate(() => {
+        const button = document.getElementById('cdn')!.shadowRoot!.querySelector('button[data-action="undo"]')!;
+        const cs = getComputedStyle(button);
+        return { color: cs.color, size: cs.fontSize };
+      });
+      expect(style.color).not.toBe('rgb(255, 0, 0)');
+      expect(style.size).not.toBe('40px');
+    } finally {
+      await other.close();
+    }
   });
 
   it('shuts the engine down when the last widget goes', async () => {
