@@ -22,17 +22,17 @@ describe('fused training ops', () => {
     await selectBackend('wasm');
   });
 
-  it.each([
+  it.each<[string, number[]]>([
     ['cpu', [2, 5, 4, 3]],
     ['wasm', [3, 6, 6, 8]],
     ['wasm', [2, 2, 2, 4]],
-  ] as const)('batch-norm gradient (moments + batchNorm, as in training) equals tfjs-core on %s %j', async (backend, shape) => {
+  ])('batch-norm gradient (moments + batchNorm, as in training) equals tfjs-core on %s %j', async (backend, shape) => {
     await tf.setBackend(backend);
     const c = shape[3];
-    const x = tf.tensor4d(rand(shape.reduce((a, b) => a * b)), [...shape]);
+    const x = tf.tensor(rand(shape.reduce((a, b) => a * b)), shape);
     const gamma = tf.tensor1d(rand(c).map((v) => 1 + v / 2));
     const beta = tf.tensor1d(rand(c));
-    const w = tf.tensor4d(rand(shape.reduce((a, b) => a * b)), [...shape]);
+    const w = tf.tensor(rand(shape.reduce((a, b) => a * b)), shape);
     const f = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
       const { mean, variance } = tf.moments(xx, [0, 1, 2]);
       return tf.batchNorm(xx, mean, variance, bb, gg, 1e-5).mul(w).sum();
@@ -54,5 +54,39 @@ describe('fused training ops', () => {
     }
     ours.forEach((g, i) => expect(maxRelErr(g, core[i])).toBeLessThan(1e-4));
     tf.dispose([x, gamma, beta, w]);
+  });
+
+  it('fused Adam on wasm follows tfjs Adam on cpu for several steps, state and checkpoints included', async () => {
+    const shapes = [[4, 4, 3, 8], [8], [17]];
+    const init = shapes.map((s) => rand(s.reduce((a, b) => a * b)));
+    const gradsPerStep = [0, 1, 2].map(() => shapes.map((s) => rand(s.reduce((a, b) => a * b))));
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const vars = init.map((v, i) => tf.variable(tf.tensor(v, shapes[i]), true, `adamtest_${backend}_${i}`));
+      const opt = tf.train.adam(0.01, 0.5, 0.999);
+      const step = (grads: Float32Array[]) => {
+        const gs = grads.map((g, i) => tf.tensor(g, shapes[i]));
+        const map: Record<string, tf.Tensor> = {};
+        vars.forEach((v, i) => (map[v.name] = gs[i]));
+        opt.applyGradients(map as unknown as Parameters<typeof opt.applyGradients>[0]);
+        tf.dispose(gs);
+      };
+      step(gradsPerStep[0]);
+      const before = tf.memory().numTensors;
+      for (const grads of gradsPerStep.slice(1)) step(grads);
+      const leaked = tf.memory().numTensors - before;
+      const values = await Promise.all(vars.map((v) => v.data() as Promise<Float32Array>));
+      const state = await opt.getWeights();
+      const stateValues = await Promise.all(state.map((s) => s.tensor.data() as Promise<Float32Array>));
+      opt.dispose();
+      tf.dispose(vars);
+      return { values, stateValues, leaked };
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(wasm.leaked).toBe(0);
+    wasm.values.forEach((v, i) => expect(maxRelErr(v, cpu.values[i])).toBeLessThan(1e-5));
+    expect(wasm.stateValues.length).toBe(cpu.stateValues.length);
+    wasm.stateValues.forEach((v, i) => expect(maxRelErr(v, cpu.stateValues[i])).toBeLessThan(1e-5));
   });
 });
