@@ -235,7 +235,7 @@ export async function exportPth(opts: ExportPthOptions): Promise<ExportPthResult
       const message =
         `the reference generator has no bias on ${list}; leaving it out changes the output by up to ` +
         `${droppedEffect.blank.toFixed(4)} on a blank canvas and ${droppedEffect.noise.toFixed(4)} on noise (outputs span [-1, 1]). ` +
-        'Fine-tuning with the reference code recovers it within a few hundred iterations; for an exact copy, build the reference net with bias=True on that conv and load with strict=False.';
+        'Further training with the reference code adapts the other weights; pass --strict to refuse instead.';
       if (opts.strict) throw new PthError(`${message} (--strict: nothing written)`);
       log(`warning: ${message}`);
     }
