@@ -343,7 +343,11 @@ describe('the game in Chromium', () => {
     await expect.poll(async () => Number(await meter.getAttribute('data-similarity')), { timeout: PHOTO_TIMEOUT }).toBeGreaterThan(0);
     expect(Number(await meter.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('timer').textContent(), { timeout: 10_000 }).not.toBe('1:30');
+    await page.getByTestId('peek').click();
+    expect(await page.getByTestId('target-outline').isVisible()).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'challenge-desktop.png') });
+    await page.getByTestId('peek').click();
+    expect(await page.getByTestId('target-outline').isVisible()).toBe(false);
     await page.getByTestId('finish').click();
     const result = page.getByTestId('result');
     await result.waitFor();

@@ -54,12 +54,19 @@ export class ChallengeScene extends Phaser.Scene {
     const meter = h('div', { class: 'meter pane' }, h('div', { class: 'row' }, nowText, starsEl), bar);
     const result = h('div', { class: 'result', hidden: true, role: 'status', 'aria-live': 'polite', 'data-testid': 'result' });
     const finish = toolButton('flag', 'Finish', () => this.finishLevel(), { class: 'primary', 'data-testid': 'finish', title: 'Finish this level and count the stars' });
+    // Peek: the target's own outline over the target photo, for players who cannot see where the edges are.
+    const outline = h('img', { alt: '', class: 'outline', hidden: true, 'data-testid': 'target-outline' });
+    const peek = toolButton('eye', 'Outline', () => {
+      outline.hidden = !outline.hidden;
+      peek.setAttribute('aria-pressed', String(!outline.hidden));
+    }, { 'aria-pressed': 'false', 'data-testid': 'peek', title: 'Show the outline of the target photo' });
+    peek.disabled = true;
     const skip = toolButton('skip', 'Skip', () => this.startLevel(entry?.name, level + 1), { 'data-testid': 'skip', title: 'Skip to the next target' });
     const back = toolButton('back', 'Menu', () => go(this, SCENES.menu), { 'data-testid': 'back' });
     const title = h('h1', { text: `Challenge · level ${level + 1}` });
 
     const binding = bindLive(live, {
-      hud, drawPane, photoPane, extras: [finish, skip],
+      hud, drawPane, photoPane, extras: [finish, peek, skip],
       emptyHint: 'Draw the outline of the target: this photo should come to look like it.',
       onPhoto: (p) => this.onPhoto(p),
     });
@@ -177,6 +184,9 @@ export class ChallengeScene extends Phaser.Scene {
         const img = h('img', { src: item.photo, alt: `Target photo, level ${level + 1}`, 'data-testid': 'target-image' });
         await img.decode();
         targetPane.surface.prepend(img);
+        outline.src = item.edges;
+        img.after(outline);
+        peek.disabled = false;
         targetPane.say(null);
         target = downscale(img);
         par = await this.measurePar(detail, item.edges, target).catch(() => parFor(detail?.theme.metrics));

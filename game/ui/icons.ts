@@ -14,6 +14,7 @@ const PATHS = {
   next: 'M4 12h15 M13 6l6 6-6 6',
   retry: 'M20 12a8 8 0 1 1-2.4-5.7 M20 4v5h-5',
   back: 'M20 12H5 M11 6l-6 6 6 6',
+  eye: 'M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z',
 } as const;
 
 export type IconName = keyof typeof PATHS;
