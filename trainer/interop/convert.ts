@@ -83,7 +83,7 @@ export function loadStateDict(model: tf.LayersModel, layout: LayerMap[], input: 
   const { sd, prefix } = stripPrefix(input);
   const report: ImportReport = { zeroBiases: [], folded: [], ignored: [], strippedPrefix: prefix };
   const used = new Set<string>();
-  const take = (key: string, layer: string): Float32Array & { shape?: number[] } => {
+  const take = (key: string, layer: string): void => {
     const t = sd.get(key);
     if (!t) {
       throw new PthError(
@@ -92,7 +92,6 @@ export function loadStateDict(model: tf.LayersModel, layout: LayerMap[], input: 
       );
     }
     used.add(key);
-    return t.data;
   };
   const checkShape = (key: string, expected: number[]) => {
     const got = sd.get(key)!.shape;
