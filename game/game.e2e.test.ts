@@ -5,7 +5,7 @@
  * drive it with real mouse moves and read the photo's pixels back.
  * Screenshots of the Studio and the Challenge go to test-artifacts/.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,14 @@ const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHOTO_TIMEOUT = 60_000;
+/** The shipped themes (assets/); GAME_E2E_SHIPPED points the test at another public folder. */
+const SHIPPED_DIR = process.env.GAME_E2E_SHIPPED ?? path.join(ROOT, 'assets');
+const SHIPPED_INDEX = path.join(SHIPPED_DIR, 'themes/index.json');
+const HAS_SHIPPED = existsSync(SHIPPED_INDEX);
+/** Real human doodles (Quick, Draw!, CC BY 4.0) next to the repo, read at test time, never copied in. */
+const QUICKDRAW = path.resolve(ROOT, '../shared/doodles/quickdraw');
+/** Which Quick, Draw! category fits a shipped theme. */
+const DOODLE_FOR_THEME: Record<string, string> = { shoes: 'shoe', handbags: 'purse', cats: 'cat' };
 
 let server: ViteDevServer;
 let browser: Browser;
@@ -91,14 +99,14 @@ const cross: [number, number][] = [[0.15, 0.5], [0.85, 0.5]];
 const circle = (cx: number, cy: number, r: number): [number, number][] =>
   Array.from({ length: 25 }, (_, i) => [cx + r * Math.cos((i / 24) * 2 * Math.PI), cy + r * Math.sin((i / 24) * 2 * Math.PI)]);
 
-async function openPage(query = ''): Promise<{ page: Page; errors: string[] }> {
+async function openPage(query = '', base = baseUrl): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
-  await page.goto(`${baseUrl}/${query}`);
+  await page.goto(`${base}/${query}`);
   return { page, errors };
 }
 
@@ -106,6 +114,34 @@ async function openStudio(page: Page, theme: string): Promise<void> {
   await page.getByTestId(`open-studio-${theme}`).click({ timeout: PHOTO_TIMEOUT });
   await page.getByTestId('doodle-canvas').waitFor();
   await page.waitForFunction(() => !!(window as any).doodle2photo?.live?.currentTheme, null, { timeout: PHOTO_TIMEOUT });
+}
+
+async function startServer(dir: string): Promise<{ server: ViteDevServer; url: string }> {
+  const s = await createServer({
+    configFile: path.join(ROOT, 'vite.config.ts'),
+    root: ROOT,
+    publicDir: dir,
+    cacheDir: path.join(os.tmpdir(), 'd2p-game-e2e-vite-cache'),
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+  });
+  await s.listen();
+  const addr = s.httpServer!.address() as { port: number };
+  return { server: s, url: `http://127.0.0.1:${addr.port}` };
+}
+
+/** Replays a Quick, Draw! drawing (raw strokes) with real mouse moves, fitted into the canvas with a margin. */
+async function replayDoodle(page: Page, drawing: number[][][]): Promise<void> {
+  const xs = drawing.flatMap((s) => s[0]);
+  const ys = drawing.flatMap((s) => s[1]);
+  const [x0, y0] = [Math.min(...xs), Math.min(...ys)];
+  const span = Math.max(Math.max(...xs) - x0, Math.max(...ys) - y0) || 1;
+  const margin = 0.1;
+  for (const stroke of drawing) {
+    const pts = stroke[0].map((x, i) => [margin + ((1 - 2 * margin) * (x - x0)) / span, margin + ((1 - 2 * margin) * (stroke[1][i] - y0)) / span] as [number, number]);
+    if (pts.length === 1) pts.push([pts[0][0] + 0.002, pts[0][1]]);
+    await drawPath(page, pts, 1);
+  }
 }
 
 beforeAll(async () => {
@@ -124,17 +160,7 @@ beforeAll(async () => {
   const bytes = await fs.readFile(path.join(themes, 'broken', shard));
   await fs.writeFile(path.join(themes, 'broken', shard), bytes.subarray(0, bytes.length >> 1));
 
-  server = await createServer({
-    configFile: path.join(ROOT, 'vite.config.ts'),
-    root: ROOT,
-    publicDir,
-    cacheDir: path.join(os.tmpdir(), 'd2p-game-e2e-vite-cache'),
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-  });
-  await server.listen();
-  const addr = server.httpServer!.address() as { port: number };
-  baseUrl = `http://127.0.0.1:${addr.port}`;
+  ({ server, url: baseUrl } = await startServer(publicDir));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
 });
 
@@ -410,4 +436,41 @@ describe('the game in Chromium', () => {
     report.contextLoss = { backendAfter: await page.getByTestId('hud-backend').textContent() };
     await page.close();
   }, 240_000);
+
+  it.skipIf(!HAS_SHIPPED)('runs the shipped themes on their examples and on real doodles', async () => {
+    const shipped = await startServer(SHIPPED_DIR);
+    try {
+      const index = JSON.parse(await fs.readFile(SHIPPED_INDEX, 'utf8')) as { themes: { name: string }[] };
+      const results: Record<string, unknown> = {};
+      const { page } = await openPage('', shipped.url);
+      for (const { name } of index.themes) {
+        await page.getByTestId(`open-studio-${name}`).click({ timeout: 180_000 });
+        await page.waitForFunction((t) => (window as any).doodle2photo?.live?.currentTheme?.name === t, name, { timeout: 180_000 });
+        let n = await photoCount(page);
+        await page.getByTestId('example').click();
+        n = await waitForPhoto(page, n);
+        await page.screenshot({ path: path.join(ARTIFACTS, `shipped-${name}-example.png`) });
+        const entry: Record<string, unknown> = { backend: await page.getByTestId('hud-backend').textContent(), exampleLatency: await page.getByTestId('hud-latency').textContent() };
+        const category = DOODLE_FOR_THEME[name];
+        const ndjson = category && path.join(QUICKDRAW, `${category}.ndjson`);
+        if (ndjson && existsSync(ndjson)) {
+          const drawing = JSON.parse((await fs.readFile(ndjson, 'utf8')).split('\n')[0]).drawing as number[][][];
+          await page.getByTestId('clear').click();
+          n = await waitForPhoto(page, n);
+          await replayDoodle(page, drawing);
+          n = await waitForPhoto(page, n);
+          const photo = stats(await readCanvas(page, 'photo-canvas'));
+          expect(photo.std, `${name}: a photo, not a blank`).toBeGreaterThan(3);
+          await page.screenshot({ path: path.join(ARTIFACTS, `shipped-${name}-doodle.png`) });
+          entry.doodleLatency = await page.getByTestId('hud-latency').textContent();
+        }
+        results[name] = entry;
+        await page.getByTestId('back').click();
+      }
+      report.shipped = results;
+      await page.close();
+    } finally {
+      await shipped.server.close();
+    }
+  }, 600_000);
 });
