@@ -17,6 +17,7 @@ Files written (all little-endian float32, NCHW as PyTorch lays them out):
   generator.pth.gz      state_dict of a 64x64 U-Net (6 downsamplings), batch norm
   generator_input.f32.gz   [1, 3, 64, 64] in [-1, 1]
   generator_output.f32.gz  [1, 3, 64, 64]
+  generator_instance.pth.gz (+ _input, _output)  a 32x32 U-Net (5 downsamplings), ngf 4, instance norm
   discriminator.pth.gz  state_dict of a 70x70-style PatchGAN (n_layers 3), batch norm
   discriminator_input.f32.gz   [1, 6, 64, 64]  (edges then photo, as torch.cat((A, B), 1))
   discriminator_output.f32.gz  [1, 1, 6, 6]    raw logits
@@ -203,6 +204,17 @@ def main():
     write_f32(d_in, os.path.join(args.out, 'discriminator_input.f32'))
     write_f32(d_out, os.path.join(args.out, 'discriminator_output.f32'))
 
+    # Instance norm (the reference's --norm instance): convs carry biases, the norm has no parameters.
+    # 32x32 with 5 downsamplings: no middle 8*ngf block, the smallest U-Net the reference builds.
+    netGi = UnetGenerator(3, 3, 5, 4, norm='instance', dropout=False)
+    randomize(netGi, gen, [])
+    gi_in = smooth_image(gen, 3, 32)
+    with torch.no_grad():
+        gi_out = netGi(gi_in)
+    save_gz(netGi.state_dict(), os.path.join(args.out, 'generator_instance.pth.gz'))
+    write_f32(gi_in, os.path.join(args.out, 'generator_instance_input.f32'))
+    write_f32(gi_out, os.path.join(args.out, 'generator_instance_output.f32'))
+
     meta = {
         'madeBy': 'scripts/make_parity_fixtures.py',
         'torch': torch.__version__,
@@ -210,6 +222,11 @@ def main():
             'config': {'size': size, 'ngf': args.ngf, 'depth': num_downs, 'norm': 'batch', 'dropout': True},
             'params': sum(p.numel() for p in netG.parameters()),
             'input': stats(g_in), 'output': stats(g_out),
+        },
+        'generator_instance': {
+            'config': {'size': 32, 'ngf': 4, 'depth': 5, 'norm': 'instance', 'dropout': False},
+            'params': sum(p.numel() for p in netGi.parameters()),
+            'input': stats(gi_in), 'output': stats(gi_out),
         },
         'discriminator': {
             'config': {'size': size, 'ndf': args.ndf, 'nLayersD': 3, 'norm': 'batch'},

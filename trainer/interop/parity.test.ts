@@ -50,6 +50,22 @@ describe('parity with PyTorch (reference pix2pix)', () => {
     model.dispose();
   });
 
+  it('generator with instance norm (convs with biases, no norm parameters), 32×32, 5 levels', () => {
+    const sd = pth('generator_instance.pth.gz');
+    const config = generatorConfigFor(sd, { dropout: false }, 'generator_instance.pth.gz');
+    expect(config).toMatchObject({ size: 32, ngf: 4, depth: 5, norm: 'instance' });
+    const { model, report } = generatorFromStateDict(sd, config, 'generator_instance.pth.gz');
+    expect(report.zeroBiases).toEqual([]);
+    const input = nhwc('generator_instance_input.f32.gz', [1, 3, 32, 32]);
+    const expected = nhwc('generator_instance_output.f32.gz', [1, 3, 32, 32]);
+    const out = model.predict(input) as tf.Tensor;
+    const err = out.sub(expected).abs().max().dataSync()[0];
+    console.log(`instance-norm generator parity: max |tfjs − PyTorch| = ${err.toExponential(2)}`);
+    expect(err).toBeLessThan(TOLERANCE);
+    tf.dispose([input, expected, out]);
+    model.dispose();
+  });
+
   it('discriminator: the imported PatchGAN reproduces PyTorch logits within 1e-4', () => {
     const sd = pth('discriminator.pth.gz');
     const config = defaultConfig({ size: 64, ngf: 8, ndf: 8 });
