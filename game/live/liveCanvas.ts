@@ -81,7 +81,7 @@ export class LiveCanvas {
   private brushState: Brush;
   private disposed = false;
   private init: InitResult | null = null;
-  private statsState: LiveStats = { backend: null, renderer: null, lastLatencyMs: null, lastModelMs: null, offMainThread: false, photos: 0 };
+  private statsState: LiveStats = { backend: null, renderer: null, lastLatencyMs: null, lastModelMs: null, offMainThread: false, wasmThreads: false, photos: 0 };
   /** Whether a translation runs during strokes; stroke ends always translate. */
   live: boolean;
 
@@ -163,6 +163,7 @@ export class LiveCanvas {
       this.statsState.backend = this.statsState.backend ?? this.init.backend;
       this.statsState.renderer = this.init.renderer;
       this.statsState.offMainThread = this.engine.offMainThread;
+      this.statsState.wasmThreads = this.init.threads;
       this.events.emit('backend', { backend: this.init.backend, reason: this.init.reason });
       const info = await this.engine.loadTheme(absolute);
       if (this.disposed || request !== this.themeRequest) {

@@ -96,5 +96,7 @@ export interface LiveStats {
   lastModelMs: number | null;
   /** Whether the model runs in a Worker (true) or on the main thread. */
   offMainThread: boolean;
+  /** Whether wasm may use threads (the page is cross-origin isolated). */
+  wasmThreads: boolean;
   photos: number;
 }

@@ -23,6 +23,7 @@ let tmp: string;
 let site: StaticServer;
 let foreign: StaticServer;
 let cdn: StaticServer;
+let isolated: StaticServer;
 let browser: Browser;
 let page: Page;
 
@@ -60,6 +61,8 @@ beforeAll(async () => {
      <doodle-photo id="cdn" theme="${cdn.origin}/themes/other/"></doodle-photo>`,
   );
   site = await startStaticServer({ routes: { '/examples/': join(ROOT, 'examples'), '/dist/widget/': out, '/dist/themes/': themes, '/pages/': pages } });
+  // The same site, cross-origin isolated (COOP/COEP): wasm may use threads.
+  isolated = await startStaticServer({ routes: { '/examples/': join(ROOT, 'examples'), '/dist/widget/': out, '/dist/themes/': themes }, isolate: true });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (err) => console.error('[page error]', err.message));
@@ -89,6 +92,7 @@ afterAll(async () => {
   await site?.close();
   await foreign?.close();
   await cdn?.close();
+  await isolated?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
@@ -337,6 +341,37 @@ describe('<doodle-photo> in headless Chromium', () => {
       });
       expect(style.color).not.toBe('rgb(255, 0, 0)');
       expect(style.size).not.toBe('40px');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('works on a cross-origin isolated page (single-threaded SIMD wasm: bundled tfjs threads do not start)', async () => {
+    const other = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    try {
+      await other.addInitScript(() => {
+        const w = window as unknown as { __events: unknown[] };
+        w.__events = [];
+        for (const type of ['ready', 'photo', 'error']) {
+          document.addEventListener(type, (e) => {
+            const d = (e as CustomEvent).detail ?? {};
+            w.__events.push({ type, id: (e.target as HTMLElement).id, t: 0, detail: { code: d.code, message: d.message, backend: d.backend } });
+          });
+        }
+      });
+      const pageErrors: string[] = [];
+      other.on('pageerror', (err) => pageErrors.push(err.message));
+      await other.goto(`${isolated.origin}/examples/embed.html`);
+      expect(await other.evaluate(() => crossOriginIsolated)).toBe(true);
+      const ready = await waitForEvent(other, (e) => e.id === 'first' && (e.type === 'ready' || e.type === 'error'));
+      expect(ready.type, JSON.stringify(ready.detail)).toBe('ready');
+      const n = await settle(other, 'first', 0);
+      await draw(other, 'first', [[0.2, 0.2], [0.8, 0.8]]);
+      await settle(other, 'first', n);
+      expect((await outputPixels(other, 'first')).std).toBeGreaterThan(5);
+      const stats = await other.evaluate(() => (document.getElementById('first') as HTMLElementTagNameMap['doodle-photo']).stats);
+      expect(stats).toMatchObject({ backend: 'wasm', wasmThreads: false, offMainThread: true });
+      expect(pageErrors).toEqual([]);
     } finally {
       await other.close();
     }

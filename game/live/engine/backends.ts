@@ -46,19 +46,34 @@ export function wasmThreadsAllowed(): boolean {
 
 let wasmConfigured = false;
 
-async function prepareWasm(paths: string | Record<string, string> | undefined): Promise<void> {
+/**
+ * Threaded wasm is off unless asked for: tfjs starts its pthread workers from
+ * `factory.toString()` of the Emscripten module, which no longer runs once a
+ * bundler has wrapped or minified that module ("e is not defined" in every
+ * pthread, and the backend never becomes ready). Measured with Vite 8 /
+ * Rolldown, dev and build. SIMD wasm still runs; pass `wasmThreads: true` only
+ * with a build that serves tfjs-backend-wasm's own unbundled files.
+ */
+async function prepareWasm(paths: string | Record<string, string> | undefined, threads: boolean): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (wasmConfigured) return;
   wasmConfigured = true;
   if (paths) wasm.setWasmPaths(paths);
-  if (wasmThreadsAllowed()) {
+  if (threads && wasmThreadsAllowed()) {
     const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
     wasm.setThreadsCount(Math.max(1, Math.min(MAX_WASM_THREADS, cores)));
+  } else {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
 }
 
-async function activate(name: BackendName, wasmPaths?: string | Record<string, string>): Promise<void> {
-  if (name === 'wasm') await prepareWasm(wasmPaths);
+/** Whether the wasm backend will use threads with these options. */
+export function wasmThreadsEnabled(requested: boolean): boolean {
+  return requested && wasmThreadsAllowed();
+}
+
+async function activate(name: BackendName, wasmPaths?: string | Record<string, string>, wasmThreads = false): Promise<void> {
+  if (name === 'wasm') await prepareWasm(wasmPaths, wasmThreads);
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tfjs could not initialise the ${name} backend`);
   await tf.ready();
@@ -74,13 +89,14 @@ export interface BackendSetup {
 export async function setupBackend(
   preference: BackendPreference,
   wasmPaths?: string | Record<string, string>,
+  wasmThreads = false,
   probe: BackendProbe = probeBrowser(),
 ): Promise<BackendSetup> {
   const decision = chooseBackend(preference, probe);
   const failures: string[] = [];
   for (const candidate of fallbackChain(decision.backend)) {
     try {
-      await activate(candidate, wasmPaths);
+      await activate(candidate, wasmPaths, wasmThreads);
       const reason = failures.length ? `${decision.reason}; ${failures.join('; ')}` : decision.reason;
       return { backend: candidate, renderer: probe.renderer, reason };
     } catch (err) {
@@ -91,10 +107,10 @@ export async function setupBackend(
 }
 
 /** Switches to `name` (after a context loss); resolves to the backend actually running. */
-export async function switchBackend(name: BackendName, wasmPaths?: string | Record<string, string>): Promise<BackendName> {
+export async function switchBackend(name: BackendName, wasmPaths?: string | Record<string, string>, wasmThreads = false): Promise<BackendName> {
   for (const candidate of fallbackChain(name)) {
     try {
-      await activate(candidate, wasmPaths);
+      await activate(candidate, wasmPaths, wasmThreads);
       return candidate;
     } catch {
       // try the next one

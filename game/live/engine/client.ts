@@ -30,6 +30,8 @@ export interface EngineOptions {
   /** false: run the model on the main thread. Default: a Worker where OffscreenCanvas exists. */
   worker?: boolean;
   wasmPaths?: string | Record<string, string>;
+  /** Let wasm use threads on cross-origin isolated pages (off: tfjs threads break when bundled, see engine/backends.ts). */
+  wasmThreads?: boolean;
   throttleMs?: number;
 }
 
@@ -91,7 +93,11 @@ export class EngineClient {
   /** Starts the engine and its backend (idempotent). */
   start(): Promise<InitResult> {
     if (!this.init$) {
-      const init: InitOptions = { backend: this.options.backend ?? 'auto', wasmPaths: this.options.wasmPaths ?? defaultWasmPaths() };
+      const init: InitOptions = {
+        backend: this.options.backend ?? 'auto',
+        wasmPaths: this.options.wasmPaths ?? defaultWasmPaths(),
+        wasmThreads: this.options.wasmThreads ?? false,
+      };
       this.init$ = this.startTransport(init);
     }
     return this.init$;

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, ThemeInfo } from '../types';
-import { activeWebGLContext, rebuildWebGLBackend, setupBackend, switchBackend, wasmThreadsAllowed } from './backends';
+import { activeWebGLContext, rebuildWebGLBackend, setupBackend, switchBackend, wasmThreadsEnabled } from './backends';
 import { loadPhotoModel, type PhotoModel } from './photoModel';
 import { EngineError, type EngineEvent, type EngineRequests, type InitOptions, type InitResult, type MemoryInfo, type TranslateResult } from './protocol';
 
@@ -59,11 +59,11 @@ export class EngineCore {
   init(options: InitOptions): Promise<InitResult> {
     if (!this.init$) {
       this.options = options;
-      this.init$ = setupBackend(options.backend, options.wasmPaths).then(
+      this.init$ = setupBackend(options.backend, options.wasmPaths, options.wasmThreads ?? false).then(
         (setup) => {
           this.backend = setup.backend;
           this.watchContext();
-          return { ...setup, threads: setup.backend === 'wasm' && wasmThreadsAllowed() };
+          return { ...setup, threads: setup.backend === 'wasm' && wasmThreadsEnabled(options.wasmThreads ?? false) };
         },
         (err) => {
           this.init$ = null;
@@ -211,7 +211,7 @@ export class EngineCore {
       let target: BackendName = 'webgl';
       if (this.restores > MAX_WEBGL_RESTORES) target = 'wasm';
       else await rebuildWebGLBackend();
-      const backend = await switchBackend(target, this.options.wasmPaths);
+      const backend = await switchBackend(target, this.options.wasmPaths, this.options.wasmThreads ?? false);
       this.backend = backend;
       this.contextLost = false;
       for (const [url, entry] of urls) entry.model = loadPhotoModel(url);

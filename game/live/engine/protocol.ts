@@ -9,13 +9,15 @@ export interface InitOptions {
   backend: BackendPreference;
   /** Folder URL (ending in /) or per-file map for the tfjs wasm binaries. */
   wasmPaths?: string | Record<string, string>;
+  /** Let wasm use threads when the page is cross-origin isolated (off by default: see backends.ts). */
+  wasmThreads?: boolean;
 }
 
 export interface InitResult {
   backend: BackendName;
   renderer: string | null;
   reason: string;
-  /** Whether wasm may use threads (page is cross-origin isolated). */
+  /** Whether wasm uses threads (asked for, and the page is cross-origin isolated). */
   threads: boolean;
 }
 
