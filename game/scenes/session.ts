@@ -7,8 +7,7 @@ import { parseBackendPreference } from '../live/backendChoice';
 import { EngineClient } from '../live/engine/client';
 import type { BackendPreference } from '../live/types';
 import type { ThemeEntry } from '../ui/themeIndex';
-import { validateThemeJson } from '../../shared/theme';
-import { readThemeWithProgress, type ThemeDetail } from '../ui/themeLoad';
+import type { ThemeDetail } from '../ui/themeLoad';
 import { app, describeError } from './app';
 
 /** Share of a theme's progress bar for the download; the rest is building the model. */
@@ -50,6 +49,9 @@ async function loadTheme(entry: ThemeEntry, onProgress: (fraction: number, label
   try {
     report(0, `Downloading ${entry.title}…`);
     const engineStart = gameEngine().start(); // in parallel with the download
+    // The theme reader brings TensorFlow.js with it (shared/theme): a separate chunk, so the
+    // boot screen shows before it is parsed.
+    const { readThemeWithProgress } = await import('../ui/themeLoad');
     const detail = await readThemeWithProgress(entry.url, (f, loaded, total) =>
       report(DOWNLOAD_SHARE * f, `Downloading ${entry.title}… ${mb(loaded)}${total ? ` of ${mb(total)}` : ''}`),
     );
@@ -89,6 +91,7 @@ export async function probeTheme(entry: ThemeEntry): Promise<number | null> {
     } catch (e) {
       throw new Error(`${file}: is not valid JSON (${(e as Error).message})`);
     }
+    const { validateThemeJson } = await import('../../shared/theme');
     return validateThemeJson(json, file).weights.bytes;
   } catch (err) {
     if (app.themes.get(entry.name)?.state !== 'ready') app.themes.set(entry.name, { state: 'error', message: describeError(err) });
