@@ -390,6 +390,24 @@ describe('the game in Chromium', () => {
     await page.close();
   });
 
+  it('ends a Challenge level when the clock runs out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.clock.install(); // time still flows; fastForward jumps it
+    await page.goto(`${baseUrl}/`);
+    await page.getByTestId('open-challenge-beta').click({ timeout: PHOTO_TIMEOUT });
+    await page.getByTestId('target-image').waitFor({ timeout: PHOTO_TIMEOUT });
+    await page.waitForFunction(() => !!(window as any).doodle2photo?.live?.currentTheme, null, { timeout: PHOTO_TIMEOUT });
+    const n = await photoCount(page);
+    await drawPath(page, square);
+    await waitForPhoto(page, n);
+    expect(await page.getByTestId('result').isVisible()).toBe(false);
+    await page.clock.fastForward('01:31');
+    await page.getByTestId('result').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('timer').textContent()).toBe('0:00');
+    expect(await page.getByTestId('finish').isDisabled()).toBe(true);
+    await page.close();
+  });
+
   it('fits a 360 px phone (screenshots of Studio and Challenge)', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
     await page.goto(`${baseUrl}/`);
