@@ -224,6 +224,89 @@ describe('<doodle-photo> in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'widget-embed.png') });
   });
 
+  it('draws with touch and with a pressure-sensitive pen, and loads a doodle image', async () => {
+    const el = (id: string) => `document.getElementById('${id}')`;
+    const strokes = () =>
+      page.evaluate(() => {
+        const live = (document.getElementById('first') as HTMLElementTagNameMap['doodle-photo']).liveCanvas!;
+        return live.history.present.strokes.map((s) => ({ n: s.points.length, pressure: s.pressureSensitive, p: s.points.map((q) => q.pressure) }));
+      });
+    const box = await page.evaluate(() => {
+      const c = document.getElementById('first')!.shadowRoot!.querySelector('canvas.input')!;
+      c.scrollIntoView({ block: 'center' });
+      const r = c.getBoundingClientRect();
+      return { x: r.left, y: r.top, w: r.width, h: r.height };
+    });
+    const before = (await strokes()).length;
+    const photosBefore = await photoCount(page, 'first');
+    const cdp = await page.context().newCDPSession(page);
+    // Touch: a real touch sequence through the browser's input pipeline.
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', fx: number, fy: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [{ x: box.x + fx * box.w, y: box.y + fy * box.h, id: 1 }],
+      });
+    await touch('touchStart', 0.1, 0.9);
+    for (let i = 1; i <= 8; i++) await touch('touchMove', 0.1 + i * 0.1, 0.9 - i * 0.05);
+    await touch('touchEnd', 0.9, 0.5);
+    // Pen: pointerType 'pen' with varying force.
+    const pen = (type: 'mousePressed' | 'mouseMoved' | 'mouseReleased', fx: number, fy: number, force: number) =>
+      cdp.send('Input.dispatchMouseEvent', {
+        type,
+        x: box.x + fx * box.w,
+        y: box.y + fy * box.h,
+        button: 'left',
+        buttons: type === 'mouseReleased' ? 0 : 1,
+        clickCount: 1,
+        pointerType: 'pen',
+        force,
+      });
+    await pen('mousePressed', 0.1, 0.1, 0.2);
+    for (let i = 1; i <= 6; i++) await pen('mouseMoved', 0.1 + i * 0.1, 0.1, 0.2 + i * 0.1);
+    await pen('mouseReleased', 0.7, 0.1, 0);
+    await cdp.detach();
+    const after = await strokes();
+    expect(after.length).toBe(before + 2);
+    const [touchStroke, penStroke] = after.slice(-2);
+    expect(touchStroke.n).toBeGreaterThan(5);
+    expect(touchStroke.pressure).toBe(false);
+    expect(penStroke.pressure).toBe(true);
+    expect(Math.max(...penStroke.p) - Math.min(...penStroke.p)).toBeGreaterThan(0.2);
+
+    // loadDoodle: an image replaces the drawing (undoably) and is translated.
+    let n = await settle(page, 'first', photosBefore);
+    const drawn = await outputPixels(page, 'first');
+    const loaded = await page.evaluate(async (sel) => {
+      const c = document.createElement('canvas');
+      c.width = 300;
+      c.height = 200;
+      const ctx = c.getContext('2d')!;
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, 300, 200);
+      ctx.lineWidth = 4;
+      ctx.beginPath();
+      ctx.arc(150, 100, 70, 0, Math.PI * 2);
+      ctx.stroke();
+      const w = eval(sel) as HTMLElementTagNameMap['doodle-photo'];
+      const blob = await new Promise<Blob>((r) => c.toBlob((b) => r(b!), 'image/png'));
+      return w.loadDoodle(blob);
+    }, el('first'));
+    expect(loaded).toBe(true);
+    n = await settle(page, 'first', n);
+    expect((await strokes()).length).toBe(0);
+    const circle = await outputPixels(page, 'first');
+    expect(meanAbsDiff(circle.px, drawn.px)).toBeGreaterThan(1);
+    const doodle = await page.evaluate(async (sel) => {
+      const blob = await (eval(sel) as HTMLElementTagNameMap['doodle-photo']).toBlob('pair');
+      const bmp = await createImageBitmap(blob!);
+      return { w: bmp.width, h: bmp.height };
+    }, el('first'));
+    expect(doodle.w).toBe(2 * doodle.h);
+    await page.evaluate((sel) => (eval(sel) as HTMLElementTagNameMap['doodle-photo']).undo(), el('first'));
+    await settle(page, 'first', n);
+    expect((await strokes()).length).toBe(before + 2);
+  });
+
   it('reports a missing theme and a theme blocked by CORS as error events with a message in the widget', async () => {
     await page.evaluate((foreignOrigin) => {
       for (const [id, theme] of [
