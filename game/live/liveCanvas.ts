@@ -164,7 +164,7 @@ export class LiveCanvas {
       this.statsState.renderer = this.init.renderer;
       this.statsState.offMainThread = this.engine.offMainThread;
       this.statsState.wasmThreads = this.init.threads;
-      this.events.emit('backend', { backend: this.init.backend, reason: this.init.reason });
+      if (!this.theme) this.events.emit('backend', { backend: this.statsState.backend ?? this.init.backend, reason: this.init.reason });
       const info = await this.engine.loadTheme(absolute);
       if (this.disposed || request !== this.themeRequest) {
         void this.engine.releaseTheme(absolute);
