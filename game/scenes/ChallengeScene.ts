@@ -51,9 +51,10 @@ export class ChallengeScene extends Phaser.Scene {
     for (const f of STAR_FRACTIONS) bar.append(h('span', { class: 'mark', style: `left:${f * 100}%`, 'aria-hidden': 'true' }));
     const nowText = h('span', { text: 'Similarity –' });
     const starsEl = h('span', { class: 'stars', 'aria-label': '0 stars', 'data-testid': 'stars' });
-    const meter = h('div', { class: 'meter pane' }, h('div', { class: 'row' }, nowText, starsEl), bar);
     const result = h('div', { class: 'result', hidden: true, role: 'status', 'aria-live': 'polite', 'data-testid': 'result' });
     const finish = toolButton('flag', 'Finish', () => this.finishLevel(), { class: 'primary', 'data-testid': 'finish', title: 'Finish this level and count the stars' });
+    // Finish sits by the meter: the player finishes when the score looks good (and it is never scrolled away on phones).
+    const meter = h('div', { class: 'meter pane' }, h('div', { class: 'row' }, h('div', { class: 'col' }, nowText, starsEl), finish), bar);
     // Peek: the target's own outline over the target photo, for players who cannot see where the edges are.
     const outline = h('img', { alt: '', class: 'outline', hidden: true, 'data-testid': 'target-outline' });
     const peek = toolButton('eye', 'Outline', () => {
@@ -63,10 +64,11 @@ export class ChallengeScene extends Phaser.Scene {
     peek.disabled = true;
     const skip = toolButton('skip', 'Skip', () => this.startLevel(entry?.name, level + 1), { 'data-testid': 'skip', title: 'Skip to the next target' });
     const back = toolButton('back', 'Menu', () => go(this, SCENES.menu), { 'data-testid': 'back' });
-    const title = h('h1', { text: `Challenge · level ${level + 1}` });
+    const themeName = h('span', { class: 'name', text: 'Challenge' });
+    const title = h('h1', {}, themeName, h('span', { class: 'level', text: `\u00a0· level ${level + 1}` }));
 
     const binding = bindLive(live, {
-      hud, drawPane, photoPane, extras: [finish, peek, skip],
+      hud, drawPane, photoPane, extras: [peek, skip],
       emptyHint: 'Draw the outline of the target: this photo should come to look like it.',
       onPhoto: (p) => this.onPhoto(p),
     });
@@ -180,7 +182,7 @@ export class ChallengeScene extends Phaser.Scene {
           return;
         }
         const item = detail.gallery[level % detail.gallery.length];
-        title.textContent = `${entry.title} · level ${level + 1}`;
+        themeName.textContent = entry.title;
         const img = h('img', { src: item.photo, alt: `Target photo, level ${level + 1}`, 'data-testid': 'target-image' });
         await img.decode();
         targetPane.surface.prepend(img);
