@@ -61,6 +61,25 @@ const shapeText = (s: readonly (number | null)[]) => `[${s.join(', ')}]`;
 /** tfjs kernel shape → PyTorch weight shape (both conv kinds). */
 const torchKernelShape = (tfShape: number[]) => [tfShape[3], tfShape[2], tfShape[0], tfShape[1]];
 
+/** tfjs [kh, kw, a, b] → PyTorch [b, a, kh, kw], or back with `toTfjs` (plain loops: tf.transpose on the cpu backend takes minutes for a 54 M-parameter net). */
+export function permuteKernel(data: Float32Array, tfShape: number[], toTfjs = false): Float32Array {
+  const [kh, kw, a, b] = tfShape;
+  const out = new Float32Array(data.length);
+  for (let h = 0; h < kh; h++) {
+    for (let w = 0; w < kw; w++) {
+      for (let i = 0; i < a; i++) {
+        const tfBase = ((h * kw + w) * a + i) * b;
+        for (let o = 0; o < b; o++) {
+          const torchIndex = ((o * a + i) * kh + h) * kw + w;
+          if (toTfjs) out[tfBase + o] = data[torchIndex];
+          else out[torchIndex] = data[tfBase + o];
+        }
+      }
+    }
+  }
+  return out;
+}
+
 function layerWeights(model: tf.LayersModel, name: string): tf.LayerVariable[] {
   try {
     return model.getLayer(name).weights;
@@ -153,7 +172,7 @@ export function loadStateDict(model: tf.LayersModel, layout: LayerMap[], input: 
       report.zeroBiases.push(`${m.layer}/bias`);
     }
     plan.push(() => {
-      const list = [tf.tidy(() => tf.tensor(sd.get(wKey)!.data, torchShape).transpose([2, 3, 1, 0]))];
+      const list = [tf.tensor(permuteKernel(sd.get(wKey)!.data, kernel.shape as number[], true), kernel.shape as number[])];
       if (bias) list.push(fileHasBias && sd.has(bKey) ? tf.tensor(sd.get(bKey)!.data, bias.shape as number[]) : tf.zeros(bias.shape as number[]));
       model.getLayer(m.layer).setWeights(list);
       tf.dispose(list);
@@ -192,8 +211,7 @@ export function toStateDict(model: tf.LayersModel, layout: LayerMap[]): { state:
     const kernel = weights.find((w) => suffix(w) === 'kernel')!;
     const bias = weights.find((w) => suffix(w) === 'bias');
     const torchShape = torchKernelShape(kernel.shape as number[]);
-    const data = tf.tidy(() => kernel.read().transpose([3, 2, 0, 1]).dataSync() as Float32Array);
-    state.set(`${m.torch}.weight`, { dtype: 'float32', shape: torchShape, data: Float32Array.from(data) });
+    state.set(`${m.torch}.weight`, { dtype: 'float32', shape: torchShape, data: permuteKernel(read(kernel), kernel.shape as number[]) });
     const outChannels = torchShape[m.kind === 'conv' ? 0 : 1];
     if (m.referenceBias) {
       if (bias) state.set(`${m.torch}.bias`, { dtype: 'float32', shape: [outChannels], data: Float32Array.from(read(bias)) });

@@ -245,6 +245,11 @@ function materialize(obj: unknown, what: string, storageBytes: (s: StorageRef) =
 }
 
 function gather(bytes: Uint8Array, dtype: PthDtype, offset: number, shape: number[], stride: number[], numel: number): Float32Array {
+  const contiguous = shape.every((_, d) => shape[d] === 1 || stride[d] === shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  if (dtype === 'float32' && contiguous) {
+    // The common case (every tensor of a state_dict): one little-endian copy, no per-element indexing.
+    return new Float32Array(bytes.slice(offset * 4, (offset + numel) * 4).buffer);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const read = elementReader(view, dtype);
   const out = new Float32Array(numel);
