@@ -15,6 +15,7 @@ import { EngineClient, type EngineOptions } from './engine/client';
 import type { InitResult } from './engine/protocol';
 import { beginStroke, clampPenSize, defaultBrush, extendStroke } from './geometry';
 import { History, type Drawing } from './history';
+import { themeFolderUrl } from './themeUrl';
 import { context2d, createCanvas, PAPER, Rasterizer, type AnyCanvas, type Background } from './rasterizer';
 import type { ScheduledClient } from './scheduler';
 import type {
@@ -421,14 +422,6 @@ export class LiveCanvas {
     const detail = typeof e?.message === 'string' ? e.message : String(err);
     this.events.emit('error', { code: errCode, message: context ? `${context}: ${detail}` : detail });
   }
-}
-
-/** Absolute folder URL of a theme given as a folder or a theme.json URL, relative to the page. */
-export function themeFolderUrl(url: string): string {
-  const base = typeof document !== 'undefined' ? document.baseURI : undefined;
-  const u = new URL(url, base);
-  u.pathname = u.pathname.replace(/\/theme\.json$/, '/').replace(/\/?$/, '/');
-  return u.href;
 }
 
 function canvasToBlob(canvas: AnyCanvas): Promise<Blob | null> {

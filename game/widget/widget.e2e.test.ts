@@ -464,6 +464,37 @@ describe('<doodle-photo> in headless Chromium', () => {
     }
   });
 
+  it('runs the model on the main thread where the browser has no OffscreenCanvas', async () => {
+    const other = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    try {
+      await other.addInitScript(() => {
+        delete (window as unknown as { OffscreenCanvas?: unknown }).OffscreenCanvas;
+        const w = window as unknown as { __events: unknown[] };
+        w.__events = [];
+        for (const type of ['ready', 'photo', 'error']) {
+          document.addEventListener(type, (e) => {
+            const d = (e as CustomEvent).detail ?? {};
+            w.__events.push({ type, id: (e.target as HTMLElement).id, t: 0, detail: { code: d.code, message: d.message, backend: d.backend } });
+          });
+        }
+      });
+      const errors: string[] = [];
+      other.on('pageerror', (err) => errors.push(err.message));
+      await other.goto(`${site.origin}/examples/embed.html`);
+      const ready = await waitForEvent(other, (e) => e.id === 'first' && (e.type === 'ready' || e.type === 'error'));
+      expect(ready.type, JSON.stringify(ready.detail)).toBe('ready');
+      const n = await settle(other, 'first', 0);
+      await draw(other, 'first', [[0.2, 0.8], [0.5, 0.2], [0.8, 0.8]]);
+      await settle(other, 'first', n);
+      expect((await outputPixels(other, 'first')).std).toBeGreaterThan(5);
+      const stats = await other.evaluate(() => (document.getElementById('first') as HTMLElementTagNameMap['doodle-photo']).stats);
+      expect(stats).toMatchObject({ backend: 'wasm', offMainThread: false });
+      expect(errors).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('shuts the engine down when the last widget goes', async () => {
     await page.evaluate(() => document.querySelectorAll('doodle-photo').forEach((el) => el.remove()));
     await page.waitForTimeout(500);

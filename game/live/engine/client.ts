@@ -190,19 +190,30 @@ export class EngineClient {
       if (msg.ok) p.resolve(msg.result);
       else p.reject(new EngineError(msg.error.code, msg.error.message));
     });
+    let started = false;
+    let failure: EngineError | null = null;
     worker.addEventListener('error', (e) => {
       e.preventDefault();
       const error = new EngineError('WORKER_FAILED', `model worker failed: ${e.message || 'could not load the worker script'}`);
+      // Before init answers, the worker script did not load or run: it is gone, so is everything sent to it.
+      if (!started) failure = error;
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
     });
     this.transport = (type, args, transfer = []) =>
       new Promise((resolve, reject) => {
+        if (failure) {
+          reject(failure);
+          return;
+        }
         const id = this.nextId++;
         this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
         worker.postMessage({ id, type, args } satisfies RequestMessage, transfer);
       });
-    return withTimeout(this.transport('init', init), WORKER_START_TIMEOUT_MS, 'the model worker did not start');
+    return withTimeout(this.transport('init', init), WORKER_START_TIMEOUT_MS, 'the model worker did not start').then((result) => {
+      started = true;
+      return result;
+    });
   }
 
   private async startInThread(init: InitOptions): Promise<InitResult> {
