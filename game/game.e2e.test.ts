@@ -174,7 +174,8 @@ afterAll(async () => {
   }
 });
 
-describe('the game in Chromium', () => {
+// Slow on a loaded 2-core machine (software WebGL, the model, Chromium and Vite share it): generous per-test limits.
+describe('the game in Chromium', { timeout: 240_000 }, () => {
   it('lists the themes and draws live photos in the Studio: pixels, undo/redo, theme switch, broken theme', async () => {
     const { page, errors } = await openPage();
     // Boot: the progress bar moves and the menu lists every theme with its preview.
