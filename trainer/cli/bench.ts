@@ -19,7 +19,7 @@ import { formatTables, median, percentile, type BenchJson, type InferRow, type S
 
 const HELP = `usage: npm run bench -- [--json] [--quick] [--out FILE] [--backends LIST] [--no-browser] [--no-peer]
   --json        write bench.json (or --out FILE)
-  --quick       fewer rows and iterations (about a minute or two)
+  --quick       128 px training rows only, fewer iterations (3–5 min on 2 busy cores; add --no-browser for ~2)
   --backends    Node backends to measure, comma-separated (default: every one that loads among node-gpu,node,wasm,cpu;
                 cpu trains ~30x slower than wasm, so its training rows run only when named here)
   --no-browser  skip headless Chromium
