@@ -15,7 +15,7 @@
  * on any backend other than wasm the original method runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { WasmBackendLike } from './wasm_util.js';
+import type { WasmBackendLike } from '../../shared/kernels/wasm_util.js';
 
 export const ADAM_KERNEL = 'Doodle2PhotoAdam';
 

@@ -4,8 +4,8 @@
  * the GEMM on XNNPACK through the backend's BatchMatMul.
  */
 import * as tf from '@tensorflow/tfjs';
-import { im2colTransposed } from './im2col.js';
-import { convGeometry, dispose, matmul, view, type WasmBackendLike } from './wasm_util.js';
+import { im2colTransposed } from '../../shared/kernels/im2col.js';
+import { convGeometry, dispose, matmul, view, type WasmBackendLike } from '../../shared/kernels/wasm_util.js';
 
 interface Attrs {
   strides: number | [number, number];

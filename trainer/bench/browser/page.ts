@@ -8,10 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import type { ModelConfig } from '../../../shared/config';
 import { buildGenerator } from '../../../shared/generator';
-import { registerWasmTrainingKernels } from '../../kernels/index';
+import { registerWasmInferenceKernels } from '../../../shared/kernels/index';
 
 export interface BrowserSpec {
-  /** 'wasm+kernels' = wasm with trainer/kernels registered (fast Conv2DBackpropInput). */
+  /** 'wasm+kernels' = wasm with shared/kernels' inference kernels registered (fast Conv2DBackpropInput), as the game does. */
   backend: 'webgl' | 'wasm' | 'wasm+kernels' | 'cpu';
   config: ModelConfig;
   iters: number;
@@ -31,7 +31,7 @@ async function bench(spec: BrowserSpec): Promise<BrowserResult> {
   if (spec.backend.startsWith('wasm')) {
     wasm.setWasmPaths(spec.wasmDir);
     if (crossOriginIsolated) wasm.setThreadsCount(Math.min(4, navigator.hardwareConcurrency || 2));
-    if (spec.backend === 'wasm+kernels') registerWasmTrainingKernels();
+    if (spec.backend === 'wasm+kernels') registerWasmInferenceKernels();
   }
   const name = spec.backend.startsWith('wasm') ? 'wasm' : spec.backend;
   if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to start`);
