@@ -168,6 +168,9 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   let next = step < schedule.totalIters ? loadBatch(dataset, options, step, schedule.itersPerEpoch) : null;
   try {
     while (step < schedule.totalIters) {
+      // Let the event loop run: a step on wasm resolves through microtasks only, which would
+      // keep signal handlers (Ctrl+C, SIGTERM) and timers from ever running.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (ctx.shouldStop?.()) {
         ctx.progress.event('interrupted', { step, message: 'saving a checkpoint; resume with --resume ' + runDir });
         break;

@@ -133,6 +133,27 @@ describe('resume', () => {
   }, 240_000);
 });
 
+describe('interrupt', () => {
+  it('Ctrl+C (SIGINT) saves a checkpoint at the current step and exits 130', async () => {
+    const out = path.join(tmp, 'interrupted');
+    const run = startTrain([...SMALL, '--iters', '5000', '--save-every', '100000', '--sample-every', '100000', '--json', '--out', out]);
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (/"step":3,/.test(run.output()) || run.child.exitCode !== null) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 50);
+    });
+    run.child.kill('SIGINT');
+    expect(await run.done).toBe(130);
+    const interrupted = run.output().match(/"event":"interrupted","step":(\d+)/);
+    expect(interrupted).not.toBeNull();
+    const { state } = await readCheckpointState(out);
+    expect(state.step).toBe(Number(interrupted![1]));
+  }, 120_000);
+});
+
 describe('divergence', () => {
   it('stops on a NaN loss and keeps the last good checkpoint', async () => {
     await selectBackend('wasm');
