@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/data}
 DOODLES=${DOODLES:-../shared/doodles/quickdraw}
-PROV="pix2pix public datasets as redistributed in Fadhilah20Syafa/Dataset-Sketch (photos from UT-Zappos50K / iGAN Amazon handbags, edges by HED), 1,000-pair subsets"
+PROV="pix2pix public datasets as redistributed in Fadhilah20Syafa/Dataset-Sketch (photos from UT-Zappos50K or the iGAN Amazon handbags, edges by HED), 1,000-pair subsets"
 
 npm run -s export -- --checkpoint runs/shoes --out assets/themes/shoes --quantize uint8 --title "Shoes" \
   --description "Draw a shoe from the side" --frame doodle --stroke-width 2 --default \

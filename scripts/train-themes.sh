@@ -17,7 +17,7 @@ train() { # name, then train flags
   fi
 }
 
-train shoes --data "$DATA/edges2shoes-mini" --format aligned --doodle-strokes 0.5 --iters "${SHOES_ITERS:-2500}" "${COMMON[@]}"
-train handbags --data "$DATA/edges2handbags-mini" --format aligned --doodle-strokes 0.5 --iters "${HANDBAGS_ITERS:-1000}" "${COMMON[@]}"
+train shoes --data "$DATA/edges2shoes-mini" --format aligned --doodle-strokes 0.5 --iters "${SHOES_ITERS:-4600}" "${COMMON[@]}"
+train handbags --data "$DATA/edges2handbags-mini" --format aligned --doodle-strokes 0.5 --iters "${HANDBAGS_ITERS:-1800}" "${COMMON[@]}"
 train cats --data "$DATA/cat-faces-64/train" --format photos --size 64 --load-size 72 --ngf 24 --ndf 32 --channel-cap 96 \
-  --epochs 1 --epochs-decay 1 --save-every 250 --sample-every 250 --json --iters "${CATS_ITERS:-1600}"
+  --epochs 1 --epochs-decay 1 --save-every 250 --sample-every 250 --json --iters "${CATS_ITERS:-2800}"
