@@ -155,31 +155,36 @@ function nonMaxSuppress(g: Gradient, w: number, h: number): Float32Array {
   return out;
 }
 
+/**
+ * 8-connected flood fill from `seed` (already claimed by the caller): every
+ * neighbour for which `claim(k)` returns true (claim marks it) joins and is
+ * expanded in turn. Returns the number of pixels filled, seed included.
+ */
+function floodFill8(w: number, h: number, seed: number, claim: (k: number) => boolean): number {
+  const stack = [seed];
+  let filled = 0;
+  while (stack.length) {
+    const j = stack.pop()!;
+    filled++;
+    const jx = j % w, jy = (j - jx) / w;
+    for (let ny = Math.max(0, jy - 1); ny <= Math.min(h - 1, jy + 1); ny++) {
+      for (let nx = Math.max(0, jx - 1); nx <= Math.min(w - 1, jx + 1); nx++) {
+        const k = ny * w + nx;
+        if (claim(k)) stack.push(k);
+      }
+    }
+  }
+  return filled;
+}
+
 /** Hysteresis: strong pixels (≥ high) plus weak ones (≥ low) 8-connected to them. */
 function hysteresis(nms: Float32Array, w: number, h: number, low: number, high: number): Uint8Array {
   const out = new Uint8Array(w * h);
-  const stack: number[] = [];
+  const claimWeak = (k: number) => !out[k] && nms[k] >= low && (out[k] = 1) === 1;
   for (let i = 0; i < nms.length; i++) {
     if (nms[i] >= high && !out[i]) {
       out[i] = 1;
-      stack.push(i);
-      while (stack.length) {
-        const j = stack.pop()!;
-        const jx = j % w, jy = (j - jx) / w;
-        for (let oy = -1; oy <= 1; oy++) {
-          const ny = jy + oy;
-          if (ny < 0 || ny >= h) continue;
-          for (let ox = -1; ox <= 1; ox++) {
-            const nx = jx + ox;
-            if (nx < 0 || nx >= w) continue;
-            const k = ny * w + nx;
-            if (!out[k] && nms[k] >= low) {
-              out[k] = 1;
-              stack.push(k);
-            }
-          }
-        }
-      }
+      floodFill8(w, h, i, claimWeak);
     }
   }
   return out;
@@ -299,32 +304,11 @@ export function thin(mask: Uint8Array, w: number, h: number): Uint8Array {
 export function labelComponents(mask: Uint8Array, w: number, h: number): { labels: Int32Array; sizes: number[] } {
   const labels = new Int32Array(w * h);
   const sizes = [0];
-  const stack: number[] = [];
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i] || labels[i]) continue;
     const label = sizes.length;
-    let size = 0;
     labels[i] = label;
-    stack.push(i);
-    while (stack.length) {
-      const j = stack.pop()!;
-      size++;
-      const jx = j % w, jy = (j - jx) / w;
-      for (let oy = -1; oy <= 1; oy++) {
-        const ny = jy + oy;
-        if (ny < 0 || ny >= h) continue;
-        for (let ox = -1; ox <= 1; ox++) {
-          const nx = jx + ox;
-          if (nx < 0 || nx >= w) continue;
-          const k = ny * w + nx;
-          if (mask[k] && !labels[k]) {
-            labels[k] = label;
-            stack.push(k);
-          }
-        }
-      }
-    }
-    sizes.push(size);
+    sizes.push(floodFill8(w, h, i, (k) => mask[k] !== 0 && !labels[k] && (labels[k] = label) === label));
   }
   return { labels, sizes };
 }

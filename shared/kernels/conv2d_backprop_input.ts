@@ -9,13 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { col2im, col2imTransposed } from './im2col.js';
-import { convGeometry, dispose, matmul, transpose2d, view, type WasmBackendLike } from './wasm_util.js';
+import { convGeometry, dispose, matmul, transpose2d, view, type ConvAttrs, type WasmBackendLike } from './wasm_util.js';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends ConvAttrs {
   inputShape: [number, number, number, number];
 }
 

@@ -11,6 +11,13 @@ import type { ConvGeometry } from './wasm_util.js';
  * the transposed im2col matrix [K, M], so that dW[K, outC] = colsT · dy[M, outC]
  * is a plain GEMM.
  */
+/** Output columns [lo, hi) whose input column ox·stride + colOff lies inside [0, inW). */
+function insideColumns(colOff: number, stride: number, inW: number, outW: number): [number, number] {
+  const lo = Math.min(outW, colOff >= 0 ? 0 : Math.ceil(-colOff / stride));
+  const hi = Math.max(lo, Math.min(outW, Math.floor((inW - 1 - colOff) / stride) + 1));
+  return [lo, hi];
+}
+
 export function im2colTransposed(x: Float32Array, g: ConvGeometry, colsT: Float32Array): void {
   const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
   const m = batch * outH * outW;
@@ -18,12 +25,8 @@ export function im2colTransposed(x: Float32Array, g: ConvGeometry, colsT: Float3
   const imageStrideX = inH * rowStrideX;
   for (let kh = 0; kh < fH; kh++) {
     for (let kw = 0; kw < fW; kw++) {
-      // Output columns ox whose input column ix = ox·s + kw·d − pad is inside the image.
       const colOff = kw * dilationW - padLeft;
-      let oxLo = colOff >= 0 ? 0 : Math.ceil(-colOff / strideW);
-      let oxHi = Math.min(outW, Math.floor((inW - 1 - colOff) / strideW) + 1);
-      if (oxLo > outW) oxLo = outW;
-      if (oxHi < oxLo) oxHi = oxLo;
+      const [oxLo, oxHi] = insideColumns(colOff, strideW, inW, outW);
       for (let c = 0; c < inC; c++) {
         const rowBase = ((kh * fW + kw) * inC + c) * m;
         let dst = rowBase;
@@ -93,10 +96,7 @@ export function col2imTransposed(colsT: Float32Array, g: ConvGeometry, dx: Float
   for (let kh = 0; kh < fH; kh++) {
     for (let kw = 0; kw < fW; kw++) {
       const colOff = kw * dilationW - padLeft;
-      let oxLo = colOff >= 0 ? 0 : Math.ceil(-colOff / strideW);
-      let oxHi = Math.min(outW, Math.floor((inW - 1 - colOff) / strideW) + 1);
-      if (oxLo > outW) oxLo = outW;
-      if (oxHi < oxLo) oxHi = oxLo;
+      const [oxLo, oxHi] = insideColumns(colOff, strideW, inW, outW);
       const step = strideW * inC;
       for (let c = 0; c < inC; c++) {
         let src = ((kh * fW + kw) * inC + c) * m;

@@ -63,6 +63,14 @@ export function dispose(backend: WasmBackendLike, ...infos: tf.TensorInfo[]): vo
 }
 
 /** Geometry shared by the conv gradient kernels, NHWC only. */
+/** Attributes every tfjs conv kernel carries (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter). */
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
 export interface ConvGeometry {
   batch: number;
   inH: number;

@@ -5,13 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { im2colTransposed } from '../../shared/kernels/im2col.js';
-import { convGeometry, dispose, matmul, view, type WasmBackendLike } from '../../shared/kernels/wasm_util.js';
+import { convGeometry, dispose, matmul, view, type ConvAttrs, type WasmBackendLike } from '../../shared/kernels/wasm_util.js';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends ConvAttrs {
   filterShape: [number, number, number, number];
 }
 
