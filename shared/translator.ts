@@ -62,15 +62,21 @@ const isTensor = (x: unknown): x is tf.Tensor => x instanceof tf.Tensor;
 const isPixelImage = (x: unknown): x is PixelImage =>
   typeof x === 'object' && x !== null && 'data' in x && ArrayBuffer.isView((x as PixelImage).data) && typeof (x as PixelImage).width === 'number';
 
-/** Bytes → float [h,w,3] in [0,1], alpha over white. */
-function pixelsToUnit(img: PixelImage): tf.Tensor3D {
+/** The bytes and channel count of a pixel image, or a bad-input error saying what is wrong. */
+function checkedPixels(img: PixelImage): { bytes: Uint8Array; channels: number } {
   const { width: w, height: h, data } = img;
   if (!(w > 0 && h > 0 && Number.isInteger(w) && Number.isInteger(h))) throw new TranslatorError('bad-input', `image size ${w}×${h} is not a positive integer size`);
   const channels = img.channels ?? data.length / (w * h);
   if (![1, 2, 3, 4].includes(channels) || data.length !== w * h * channels) {
     throw new TranslatorError('bad-input', `pixel data holds ${data.length} values, which is not ${w}×${h}×(1–4 channels)`);
   }
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  return { bytes: new Uint8Array(data.buffer, data.byteOffset, data.length), channels };
+}
+
+/** Bytes → float [h,w,3] in [0,1], alpha over white. */
+function pixelsToUnit(img: PixelImage): tf.Tensor3D {
+  const { width: w, height: h } = img;
+  const { bytes, channels } = checkedPixels(img);
   return tf.tidy(() => unitRgb(tf.tensor3d(bytes, [h, w, channels], 'int32').toFloat().div(255) as tf.Tensor3D));
 }
 
@@ -196,14 +202,24 @@ export class Translator {
     this.check();
     const { size, inChannels } = this.theme.config;
     return tf.tidy(() => {
-      let img = toUnitImage(input);
+      let img: tf.Tensor3D;
       if (frame === 'doodle') {
-        const bytes = Uint8Array.from(img.mul(255).round().dataSync());
+        // Framing works on CPU pixels: take them straight from a pixel image (the live canvas
+        // sends ImageData every stroke) instead of uploading them and reading them back.
         const hints = this.theme.input ?? {};
-        const framed = normalizeDoodle(bytes, img.shape[1], img.shape[0], 3, { size, margin: hints.margin, strokeWidth: hints.strokeWidth });
+        const options = { size, margin: hints.margin, strokeWidth: hints.strokeWidth };
+        let framed: ReturnType<typeof normalizeDoodle>;
+        if (isPixelImage(input)) {
+          const { bytes, channels } = checkedPixels(input);
+          framed = normalizeDoodle(bytes, input.width, input.height, channels, options);
+        } else {
+          const unit = toUnitImage(input);
+          const bytes = Uint8Array.from(unit.mul(255).round().dataSync());
+          framed = normalizeDoodle(bytes, unit.shape[1], unit.shape[0], 3, options);
+        }
         img = tf.tensor3d(framed.rgb, [size, size, 3], 'int32').toFloat().div(255);
       } else {
-        img = letterbox(img, size);
+        img = letterbox(toUnitImage(input), size);
       }
       if (inChannels === 1) img = img.mul(tf.tensor1d([0.299, 0.587, 0.114])).sum(-1, true);
       return img.mul(2).sub(1).expandDims(0) as tf.Tensor4D;
@@ -213,8 +229,14 @@ export class Translator {
   /** The photo for `input`: int32 [S, S, 3] in [0, 255]. The caller disposes it. */
   translate(input: TranslatorInput, frame: Frame = this.frame): tf.Tensor3D {
     this.check();
+    return tf.tidy(() => this.translatePrepared(this.prepare(input, frame)));
+  }
+
+  /** The photo for a model input made by `prepare` (for callers that also show that input). The caller disposes both. */
+  translatePrepared(x: tf.Tensor4D): tf.Tensor3D {
+    this.check();
     return tf.tidy(() => {
-      const y = (this.model.predict(this.prepare(input, frame)) as tf.Tensor4D).squeeze([0]) as tf.Tensor3D;
+      const y = (this.model.predict(x) as tf.Tensor4D).squeeze([0]) as tf.Tensor3D;
       const rgb = y.shape[2] === 1 ? tf.tile(y, [1, 1, 3]) : y;
       return rgb.add(1).mul(127.5).clipByValue(0, 255).round().toInt() as tf.Tensor3D;
     });
@@ -246,8 +268,11 @@ export class Translator {
         this.lastDrawPath = 'webgl';
       } else {
         const data = await tf.browser.toPixels(photo);
-        canvas.width = this.size;
-        canvas.height = this.size;
+        // Resizing reallocates and clears the canvas: only when the size really changes.
+        if (canvas.width !== this.size || canvas.height !== this.size) {
+          canvas.width = this.size;
+          canvas.height = this.size;
+        }
         const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
         if (!ctx) throw new TranslatorError('bad-input', 'the output canvas has no 2D context (is it a WebGL canvas?)');
         const image = ctx.createImageData(this.size, this.size);

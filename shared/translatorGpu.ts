@@ -86,7 +86,7 @@ export function drawOnGpu(photo: tf.Tensor3D, target: HTMLCanvasElement | Offscr
   // RGBA floats, one texel per pixel, dense: what dataToGPU lays out for customTexShape [h, w].
   const rgba = tf.tidy(() => {
     const unit = photo.dtype === 'int32' ? photo.toFloat().div(255) : photo;
-    return tf.concat([unit, tf.ones([h, w, 1])], 2);
+    return tf.pad(unit, [[0, 0], [0, 0], [0, 1]], 1); // opaque alpha channel, one kernel
   });
   const gpu = rgba.dataToGPU({ customTexShape: [h, w] });
   rgba.dispose();

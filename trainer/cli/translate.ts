@@ -93,14 +93,15 @@ async function main(): Promise<number> {
       const width = isPair ? Math.floor(img.width / 2) : img.width;
       const frame: Frame = f.frame !== 'auto' ? f.frame : isPair ? 'letterbox' : (translator.theme.input?.frame ?? 'doodle');
       const input = { data: pixels, width, height: img.height, channels: 3 };
-      const photo = translator.translate(input, frame);
+      // Prepared once: the same model input is translated and, with --side-by-side, shown.
+      const x = translator.prepare(input, frame);
+      const photo = translator.translatePrepared(x);
       const photoBytes = Uint8Array.from(await photo.data());
       photo.dispose();
+      const shown = f.sideBySide ? modelInputBytes(x) : null;
+      x.dispose();
       let png: Uint8Array;
-      if (f.sideBySide) {
-        const x = translator.prepare(input, frame);
-        const shown = modelInputBytes(x);
-        x.dispose();
+      if (shown) {
         png = await encodePng(sideBySide(shown, photoBytes, s), 2 * s, s);
       } else {
         png = await encodePng(photoBytes, s, s);

@@ -32,7 +32,8 @@ export async function openEvalDataset(translator: Translator, opts: EvalDataOpti
 }
 
 /** [-1,1] HWC floats → tensor [S,S,3] in [0,1]. */
-function signedToUnit(values: Float32Array, size: number): tf.Tensor3D {
+/** HWC values in [-1, 1] → a [size, size, 3] tensor in [0, 1]. */
+export function signedToUnit(values: Float32Array, size: number): tf.Tensor3D {
   return tf.tidy(() => tf.tensor3d(values, [size, size, 3]).add(1).div(2).clipByValue(0, 1) as tf.Tensor3D);
 }
 

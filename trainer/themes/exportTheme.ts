@@ -20,7 +20,7 @@ import { memorySource, packTheme, themeFileMap, type ThemeMeta } from '../../sha
 import { Translator } from '../../shared/translator';
 import { loadCheckpoint } from '../checkpoint';
 import { openDataset, type Dataset, type DatasetFormat } from '../data';
-import { evaluate, roundMetrics } from './evaluate';
+import { evaluate, roundMetrics, signedToUnit } from './evaluate';
 import { folderSource } from './folderSource';
 import { encodePng, updateThemeIndexFile, writeThemeDir } from './writeTheme';
 
@@ -72,8 +72,6 @@ export class ExportError extends Error {
 }
 
 const unitToBytes = (t: tf.Tensor): Uint8Array => tf.tidy(() => Uint8Array.from(t.mul(255).round().clipByValue(0, 255).dataSync()));
-const signedToUnit = (v: Float32Array, size: number): tf.Tensor3D => tf.tidy(() => tf.tensor3d(v, [size, size, 3]).add(1).div(2).clipByValue(0, 1) as tf.Tensor3D);
-
 /** Raw generator outputs of the float32 model and the packed one on the same inputs. */
 function fidelity(reference: tf.LayersModel, packed: tf.LayersModel, inputs: tf.Tensor3D[]): { maxAbsError: number; ssim: number; images: number } {
   let maxAbs = 0;
