@@ -1,6 +1,6 @@
 import type { GanMode, ModelConfig, Norm } from '../shared/config';
 import type { BackendChoice } from './backend';
-import type { DatasetFormat, Direction } from './data/types';
+import type { DatasetFormat, Direction, PhotoEdgeStyle } from './data/types';
 
 /**
  * Every training option, parsed once (trainer/cli/train.ts) and stored in the
@@ -16,6 +16,16 @@ export interface TrainOptions {
   flip: boolean;
   /** Aligned data: share of training edge maps redrawn as doodle strokes (0..1). */
   doodleStrokes: number;
+  /** Photos data: automatic-edge density (strong edge pixels per image side; fewer = sparser, doodle-like). */
+  edgeDensity: number;
+  /** Photos data: pre-blur σ in pixels for automatic edges (null: 1.5 px per 256 px of side, at least 0.8). */
+  edgeSigma: number | null;
+  /** A folder of plain photos mixed into training through the photos path (automatic edges). */
+  extraPhotos: string | null;
+  /** Share of training samples drawn from `extraPhotos` (0..1, exclusive). */
+  extraShare: number;
+  /** Start from another run's checkpoint (G, D and optimizer state; same model) instead of random weights. */
+  initFrom: string | null;
   ngf: number;
   ndf: number;
   nLayersD: number;
@@ -49,6 +59,11 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   loadSize: 72,
   flip: true,
   doodleStrokes: 0.5,
+  edgeDensity: 3,
+  edgeSigma: null,
+  extraPhotos: null,
+  extraShare: 0.3,
+  initFrom: null,
   ngf: 16,
   ndf: 16,
   nLayersD: 3,
@@ -78,7 +93,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
  * The rest (backend, iteration budget, logging) may change on resume.
  */
 export const RUN_DEFINING_OPTIONS = [
-  'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'doodleStrokes', 'ngf', 'ndf', 'nLayersD', 'depth', 'channelCap',
+  'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'doodleStrokes', 'edgeDensity', 'edgeSigma', 'extraPhotos', 'extraShare', 'initFrom',
+  'ngf', 'ndf', 'nLayersD', 'depth', 'channelCap',
   'norm', 'dropout', 'ganMode', 'lambdaL1', 'lr', 'beta1', 'batch', 'epochs', 'epochsDecay', 'seed',
 ] as const satisfies readonly (keyof TrainOptions)[];
 
@@ -125,4 +141,13 @@ export class Schedule {
   epochAt(step: number): number {
     return Math.floor(step / this.itersPerEpoch);
   }
+}
+
+/**
+ * The photos-format edge settings a run was trained with. Also read from the
+ * options stored in a checkpoint or theme.json (older ones lack the fields:
+ * they used the defaults), so validation sees the edges training saw.
+ */
+export function edgeStyleOf(options: Partial<Pick<TrainOptions, 'edgeDensity' | 'edgeSigma'>> | undefined): PhotoEdgeStyle {
+  return { density: options?.edgeDensity ?? undefined, sigma: options?.edgeSigma ?? undefined };
 }

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { Pix2PixModel, type Losses, DEFAULT_HYPERPARAMS, type TrainHyperparams } from '../shared/pix2pix';
 import { Rng } from '../shared/random';
-import { type CheckpointState, type LossRecord, CHECKPOINT_VERSION, loadTrainingCheckpoint, saveCheckpoint } from './checkpoint';
+import { type CheckpointState, type LossRecord, CHECKPOINT_VERSION, CheckpointError, loadTrainingCheckpoint, saveCheckpoint } from './checkpoint';
+import type { ModelConfig } from '../shared/config';
 import { openDataset } from './data';
+import { mixDatasets } from './data/mix';
 import type { Dataset, Sample } from './data/types';
-import { modelConfigFrom, Schedule, type TrainOptions } from './options';
+import { edgeStyleOf, modelConfigFrom, Schedule, type TrainOptions } from './options';
 import type { ProgressSink } from './progress';
 import { SAMPLES_DIR, writeReport, writeSampleGrid } from './report';
 
@@ -86,6 +88,19 @@ async function writeSamples(runDir: string, model: Pix2PixModel, fixed: Sample[]
   await writeSampleGrid(path.join(runDir, SAMPLES_DIR, `step-${String(step).padStart(7, '0')}.png`), rows, size);
 }
 
+/** Fine-tuning: another run's G, D and optimizer state, refused unless it is the same model. */
+async function initFromRun(runDir: string, config: ModelConfig, options: TrainOptions, ctx: TrainContext): Promise<Pix2PixModel> {
+  const { model, state } = await loadTrainingCheckpoint(runDir, hyperFrom(options));
+  const differing = (Object.keys(config) as (keyof ModelConfig)[]).filter((k) => state.config[k] !== config[k]);
+  if (differing.length) {
+    model.dispose();
+    const list = differing.map((k) => `${k}: ${JSON.stringify(state.config[k])} there, ${JSON.stringify(config[k])} here`).join('; ');
+    throw new CheckpointError(`--init-from ${runDir}: that run is a different model (${list}). Use the same model flags as that run.`);
+  }
+  ctx.log(`initialised from ${runDir} (its step ${state.step})`);
+  return model;
+}
+
 /** Train from scratch (resume = null) or continue a run. */
 export async function train(options: TrainOptions, resume: CheckpointState | null, resumeDir: string | null, ctx: TrainContext): Promise<TrainResult> {
   const runDir = options.out;
@@ -93,7 +108,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   const config = modelConfigFrom(options);
 
   const open = ctx.openData ?? openDataset;
-  const dataset = await open({
+  const mainDataset = await open({
     format: options.format,
     dir: options.data ?? undefined,
     split: 'train',
@@ -103,7 +118,14 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
     flip: options.flip,
     seed: options.seed,
     doodleStrokes: options.doodleStrokes,
+    edges: edgeStyleOf(options),
   });
+  const dataset = options.extraPhotos
+    ? mixDatasets(mainDataset, await open({
+      format: 'photos', dir: options.extraPhotos, split: 'train', direction: options.direction, size: options.size,
+      loadSize: options.loadSize, flip: options.flip, seed: options.seed, edges: edgeStyleOf(options),
+    }), options.extraShare)
+    : mainDataset;
   if (dataset.skipped.length) {
     ctx.progress.event('warning', {
       message: `${dataset.skipped.length} file(s) could not be read and are skipped`,
@@ -123,6 +145,8 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
     seconds = resume.seconds;
     history = resume.history;
     ctx.log(`resumed ${resumeDir} at step ${step}`);
+  } else if (options.initFrom) {
+    model = await initFromRun(options.initFrom, config, options, ctx);
   } else {
     model = new Pix2PixModel(config, hyperFrom(options), options.seed);
   }
@@ -130,8 +154,8 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   // Fixed, un-augmented examples for the sample grids: validation data when the dataset has it.
   const fixedSource = await open({
     format: options.format, dir: options.data ?? undefined, split: 'val', direction: options.direction,
-    size: options.size, loadSize: options.size, flip: false, seed: options.seed,
-  }).catch(() => dataset);
+    size: options.size, loadSize: options.size, flip: false, seed: options.seed, edges: edgeStyleOf(options),
+  }).catch(() => mainDataset);
   const fixed = await Promise.all(
     Array.from({ length: Math.min(SAMPLE_ROWS, fixedSource.length) }, (_, i) => fixedSource.sample(i, new Rng(i), false)),
   );

@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend';
-import { readCheckpointState } from '../checkpoint';
+import { loadCheckpoint, readCheckpointState } from '../checkpoint';
 import { openDataset } from '../data';
 import type { Dataset } from '../data/types';
 import { DEFAULT_TRAIN_OPTIONS } from '../options';
@@ -183,4 +183,52 @@ describe('divergence', () => {
     const { state } = await readCheckpointState(out);
     expect(state.step).toBe(6);
   });
+});
+
+describe('fine-tuning and mixed data', () => {
+  it('--init-from starts from another run\'s weights, and refuses a different model', async () => {
+    const source = path.join(tmp, 'ft-source');
+    expect((await runTrain([...SMALL, '--iters', '3', '--json', '--out', source])).code).toBe(0);
+
+    const other = await runTrain([...SMALL, '--ngf', '16', '--init-from', source, '--iters', '1', '--out', path.join(tmp, 'ft-bad')]);
+    expect(other.code).toBe(2);
+    expect(other.output).toMatch(/--init-from .*different model \(ngf: 8 there, 16 here/);
+    expect(other.output).not.toMatch(/\n\s+at /);
+
+    // With lr 0 the fine-tuned run's trainable weights must be exactly the source's.
+    const tuned = path.join(tmp, 'ft-tuned');
+    const run = await runTrain([...SMALL, '--init-from', source, '--lr', '0', '--iters', '1', '--json', '--out', tuned]);
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/initialised from .*ft-source \(its step 3\)/);
+    const [a, b] = await Promise.all([loadCheckpoint(source), loadCheckpoint(tuned)]);
+    expect(b.state.step).toBe(1);
+    expect(b.state.options.initFrom).toBe(source);
+    const kernel = (m: typeof a) => m.generator.trainableWeights[0].read().dataSync();
+    expect(Array.from(kernel(b))).toEqual(Array.from(kernel(a)));
+    const fresh = await runTrain([...SMALL, '--lr', '0', '--iters', '1', '--seed', '5', '--json', '--out', path.join(tmp, 'ft-fresh')]);
+    expect(fresh.code).toBe(0);
+    const c = await loadCheckpoint(path.join(tmp, 'ft-fresh'));
+    expect(Array.from(kernel(c))).not.toEqual(Array.from(kernel(a)));
+    [a, b, c].forEach((m) => m.generator.dispose());
+  }, 240_000);
+
+  it('--extra-photos mixes a photo folder into an aligned set; it needs real data', async () => {
+    const aligned = path.join(tmp, 'mix-aligned');
+    const photos = path.join(tmp, 'mix-photos');
+    await fs.mkdir(path.join(aligned, 'train'), { recursive: true });
+    await fs.mkdir(photos, { recursive: true });
+    for (let i = 0; i < 3; i++) {
+      await sharp({ create: { width: 96, height: 48, channels: 3, background: { r: 60 * i, g: 90, b: 200 } } }).jpeg().toFile(path.join(aligned, 'train', `p${i}.jpg`));
+      await sharp({ create: { width: 48, height: 48, channels: 3, background: { r: 200, g: 60 * i, b: 20 } } }).jpeg().toFile(path.join(photos, `q${i}.jpg`));
+    }
+    const ok = await runTrain(['--data', aligned, '--extra-photos', photos, '--extra-share', '0.5', ...SMALL, '--iters', '2', '--json', '--out', path.join(tmp, 'mix-run')]);
+    expect(ok.code).toBe(0);
+    expect(ok.output).toMatch(/mixed with photos .*automatic edges.* as 50% of samples/);
+    const synthetic = await runTrain(['--extra-photos', photos, ...SMALL, '--iters', '1', '--out', path.join(tmp, 'mix-bad')]);
+    expect(synthetic.code).toBe(2);
+    expect(synthetic.output).toMatch(/--extra-photos needs --data/);
+    const share = await runTrain(['--data', aligned, '--extra-photos', photos, '--extra-share', '1.5', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'mix-bad2')]);
+    expect(share.code).toBe(2);
+    expect(share.output).toMatch(/--extra-share must be between 0 and 1/);
+  }, 240_000);
 });

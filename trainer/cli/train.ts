@@ -25,6 +25,11 @@ export function buildProgram(): Command {
       .option('--load-size <px>', 'resize before the random crop (jitter); ≥ size', parseIntFlag('load-size'))
       .option('--no-flip', 'disable random horizontal flips')
       .option('--doodle-strokes <p>', 'aligned data: share of edge maps redrawn as hand-drawn strokes, 0..1 (default 0.5)', parseNumberFlag('doodle-strokes', { min: 0 }))
+      .option('--edge-density <n>', `photos data: automatic-edge density, strong edge pixels per image side (default ${d.edgeDensity}; lower = sparser, more doodle-like)`, parseNumberFlag('edge-density', { min: 0 }))
+      .option('--edge-sigma <px>', 'photos data: blur σ before edge detection, in pixels (default 1.5 per 256 px of side, at least 0.8)', parseNumberFlag('edge-sigma', { min: 0 }))
+      .option('--extra-photos <dir>', 'also train on this folder of plain photos (automatic edges, as --format photos)')
+      .option('--extra-share <p>', `share of training samples taken from --extra-photos, 0..1 (default ${d.extraShare})`, parseNumberFlag('extra-share', { min: 0 }))
+      .option('--init-from <runDir>', 'start from this run\'s checkpoint (same model flags) instead of random weights: fine-tuning')
       .option('--ngf <n>', 'generator filters in the first layer', parseIntFlag('ngf'))
       .option('--ndf <n>', 'discriminator filters in the first layer', parseIntFlag('ndf'))
       .option('--n-layers-d <n>', 'PatchGAN stride-2 layers (3 = 70×70 patches)', parseIntFlag('n-layers-d'))
@@ -52,7 +57,7 @@ export function buildProgram(): Command {
 }
 
 const FLAG_TO_OPTION: Record<string, keyof TrainOptions> = {
-  data: 'data', format: 'format', direction: 'direction', size: 'size', loadSize: 'loadSize', flip: 'flip', doodleStrokes: 'doodleStrokes', ngf: 'ngf', ndf: 'ndf',
+  data: 'data', format: 'format', direction: 'direction', size: 'size', loadSize: 'loadSize', flip: 'flip', doodleStrokes: 'doodleStrokes', edgeDensity: 'edgeDensity', edgeSigma: 'edgeSigma', extraPhotos: 'extraPhotos', extraShare: 'extraShare', initFrom: 'initFrom', ngf: 'ngf', ndf: 'ndf',
   nLayersD: 'nLayersD', depth: 'depth', channelCap: 'channelCap', norm: 'norm', dropout: 'dropout', ganMode: 'ganMode',
   lambdaL1: 'lambdaL1', lr: 'lr', beta1: 'beta1', batch: 'batch', epochs: 'epochs', epochsDecay: 'epochsDecay', iters: 'iters',
   backend: 'backend', out: 'out', seed: 'seed', saveEvery: 'saveEvery', sampleEvery: 'sampleEvery', json: 'json',
@@ -75,6 +80,8 @@ export function resolveOptions(given: Partial<TrainOptions>): TrainOptions {
   if (given.size && !given.loadSize) merged.loadSize = Math.round(given.size * (286 / 256));
   if ((given.epochs !== undefined || given.epochsDecay !== undefined) && given.iters === undefined) merged.iters = null;
   if (format !== 'synthetic' && !merged.data) throw new UsageError(`--format ${format} needs --data <dir>`);
+  if (merged.extraPhotos && format === 'synthetic') throw new UsageError('--extra-photos needs --data <dir> (it is mixed into a real dataset)');
+  if (!(merged.extraShare > 0 && merged.extraShare < 1)) throw new UsageError(`--extra-share must be between 0 and 1 (exclusive), got ${merged.extraShare}`);
   if (merged.loadSize < merged.size) throw new UsageError(`--load-size ${merged.loadSize} is smaller than --size ${merged.size}`);
   const problems = configProblems(modelConfigFrom(merged));
   if (problems.length) throw new UsageError(`these flags make an invalid model: ${problems.join('; ')}`);
@@ -82,7 +89,9 @@ export function resolveOptions(given: Partial<TrainOptions>): TrainOptions {
 }
 
 /** On resume the checkpoint's options are the truth; a flag that contradicts them is refused. */
-export function resumeOptions(stored: TrainOptions, given: Partial<TrainOptions>, runDir: string): TrainOptions {
+export function resumeOptions(storedAsWritten: TrainOptions, given: Partial<TrainOptions>, runDir: string): TrainOptions {
+  // Options added after a run was started are absent from its stored options: they had their defaults.
+  const stored: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...storedAsWritten };
   const conflicts = RUN_DEFINING_OPTIONS.filter((key) => key in given && JSON.stringify(given[key]) !== JSON.stringify(stored[key]));
   if (conflicts.length) {
     const list = conflicts.map((k) => `${k}: run has ${JSON.stringify(stored[k])}, flag says ${JSON.stringify(given[k])}`).join('; ');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../shared/random';
 import { DatasetError, openDataset, type DatasetOptions } from './index';
 import { splitPhotos } from './photos';
-import { discPhoto, tempDir, writeBrokenFiles, writeImage } from './testkit';
+import { discPhoto, rgbPixels, tempDir, writeBrokenFiles, writeImage } from './testkit';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -96,6 +96,26 @@ describe('photos dataset', () => {
     expect(Array.from(a1.photo)).toEqual(Array.from(a2.photo));
     const a3 = await ds.sample(1, new Rng(8), true);
     expect(Array.from(a3.edges)).not.toEqual(Array.from(a1.edges));
+  });
+
+  it('edge density makes the automatic edges sparser, and the blur setting reaches the detector (the style recorded for doodle-like themes)', async () => {
+    const dir = path.join(root, 'busy');
+    // Many blobs of different contrast: plenty of candidate edges, so the density setting decides how many survive.
+    const busy = rgbPixels(64, 64, (x, y) => {
+      const v = 128 + 100 * Math.sin(x * 0.45) * Math.cos(y * 0.37) * (0.3 + (x + y) / 128);
+      return [v, v * 0.8, 255 - v];
+    });
+    for (let i = 0; i < 3; i++) await writeImage(path.join(dir, `busy${i}.png`), busy, 64, 64);
+    const edgesWith = async (edges?: DatasetOptions['edges']) => {
+      const ds = await openDataset(base(dir, { split: 'train', size: 64, loadSize: 64, edges }));
+      return (await ds.sample(0, new Rng(1), false)).edges;
+    };
+    const dense = darkPixels(await edgesWith());
+    const sparse = darkPixels(await edgesWith({ density: 0.5 }));
+    expect(sparse).toBeGreaterThan(0);
+    expect(sparse).toBeLessThan(dense * 0.7);
+    // The blur reaches the detector: a different edge map.
+    expect(Array.from(await edgesWith({ density: 0.5, sigma: 2.5 }))).not.toEqual(Array.from(await edgesWith({ density: 0.5 })));
   });
 
   it('splits 5% deterministically and disjointly, and uses train/ + val/ when both exist', () => {

@@ -77,6 +77,10 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
   const name = path.basename(path.resolve(dir));
   // Edge masks are deterministic per image: computed on first use, cached (1 byte per pixel).
   const masks = new Map<number, Uint8Array>();
+  const edgeStyle = opts.edges ?? {};
+  const styleNote = edgeStyle.density !== undefined || edgeStyle.sigma !== undefined
+    ? ` (density ${edgeStyle.density ?? 'default'}, σ ${edgeStyle.sigma ?? 'auto'})`
+    : '';
   const plain = new Map<number, { photo: Uint8Array; mask: Uint8Array }>();
   return {
     length: cache.length,
@@ -84,14 +88,14 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
     name,
     describe: () =>
       `photos ${path.relative(path.dirname(path.resolve(dir)), path.resolve(where))} (${split}): ${cache.length} photos` +
-      `${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, automatic edges + hand-drawn strokes, ${opts.direction}, ` +
+      `${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, automatic edges${styleNote} + hand-drawn strokes, ${opts.direction}, ` +
       `resize ${loadSize} → crop ${size}${opts.flip ? ', flip' : ''}`,
     async sample(index: number, rng: Rng, augment: boolean): Promise<Sample> {
       const full = await cache.get(index);
       let photo: Uint8Array, edges: Uint8Array;
       if (augment) {
         let mask = masks.get(index);
-        if (!mask) masks.set(index, (mask = photoToEdges(full, loadSize, loadSize, 3)));
+        if (!mask) masks.set(index, (mask = photoToEdges(full, loadSize, loadSize, 3, edgeStyle)));
         const p = pickCrop(rng, loadSize, size, opts.flip);
         photo = cropFlip(full, loadSize, 3, size, p);
         const drawn = strokeAugment(cropFlip(mask, loadSize, 1, size, p), size, size, rng, strokeWidthsFor(size));
@@ -100,7 +104,7 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
         let hit = plain.get(index);
         if (!hit) {
           const small = loadSize === size ? full : await resizeSquare(full, loadSize, size);
-          hit = { photo: small, mask: photoToEdges(small, size, size, 3) };
+          hit = { photo: small, mask: photoToEdges(small, size, size, 3, edgeStyle) };
           plain.set(index, hit);
         }
         photo = hit.photo;

@@ -3,6 +3,14 @@
  */
 import type { Rng } from '../../shared/random';
 
+/** The automatic-edge settings a photos dataset exposes; recorded with the run so eval sees the same edges. */
+export interface PhotoEdgeStyle {
+  /** Strong edge pixels to aim for per image side (default 3); lower is sparser. */
+  density?: number;
+  /** Pre-blur σ in pixels (default: 1.5 per 256 px of side, at least 0.8). */
+  sigma?: number;
+}
+
 export type DatasetFormat = 'aligned' | 'photos' | 'synthetic';
 export type Direction = 'AtoB' | 'BtoA';
 
@@ -28,6 +36,8 @@ export interface DatasetOptions {
    * strokes. 0 keeps the dataset's own edges.
    */
   doodleStrokes?: number;
+  /** Photos data only: how automatic edges are drawn (see PhotoEdgeOptions in shared/edges). */
+  edges?: PhotoEdgeStyle;
   /**
    * Decode every image when the dataset opens (true) or on first use (false). Default: eager for
    * folders of up to 4,000 files. Either way, headers are checked at open.

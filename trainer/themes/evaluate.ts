@@ -9,6 +9,7 @@ import { Rng } from '../../shared/random';
 import type { ThemeMetrics } from '../../shared/theme';
 import { letterbox, Translator } from '../../shared/translator';
 import { openDataset, type Dataset, type DatasetFormat } from '../data';
+import { edgeStyleOf, type TrainOptions } from '../options';
 
 export interface EvalDataOptions {
   dir: string;
@@ -16,9 +17,13 @@ export interface EvalDataOptions {
   split?: 'train' | 'val';
 }
 
-/** The validation split at the theme's size, unaugmented (whole image, no flips). */
+/**
+ * The validation split at the theme's size, unaugmented (whole image, no
+ * flips); photos get the automatic-edge settings the theme was trained with.
+ */
 export async function openEvalDataset(translator: Translator, opts: EvalDataOptions): Promise<Dataset> {
   const size = translator.size;
+  const trained = translator.theme.training.options as Partial<TrainOptions> | undefined;
   return openDataset({
     format: opts.format ?? 'aligned',
     dir: opts.dir,
@@ -28,6 +33,7 @@ export async function openEvalDataset(translator: Translator, opts: EvalDataOpti
     loadSize: size,
     flip: false,
     seed: 0,
+    edges: edgeStyleOf(trained),
   });
 }
 

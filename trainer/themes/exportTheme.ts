@@ -20,6 +20,7 @@ import { memorySource, packTheme, themeFileMap, type ThemeMeta } from '../../sha
 import { Translator } from '../../shared/translator';
 import { loadCheckpoint } from '../checkpoint';
 import { openDataset, type Dataset, type DatasetFormat } from '../data';
+import { edgeStyleOf, type TrainOptions } from '../options';
 import { evaluate, roundMetrics, signedToUnit } from './evaluate';
 import { folderSource } from './folderSource';
 import { encodePng, updateThemeIndexFile, writeThemeDir } from './writeTheme';
@@ -89,12 +90,12 @@ function fidelity(reference: tf.LayersModel, packed: tf.LayersModel, inputs: tf.
   return { maxAbsError: maxAbs, ssim: total / inputs.length, images: inputs.length };
 }
 
-async function openValidation(opts: ExportOptions, config: ModelConfig, stateOptions: { data: string | null; format: DatasetFormat; direction: 'AtoB' | 'BtoA' }, log: (m: string) => void): Promise<Dataset | null> {
+async function openValidation(opts: ExportOptions, config: ModelConfig, stateOptions: Pick<TrainOptions, 'data' | 'format' | 'direction'> & Partial<TrainOptions>, log: (m: string) => void): Promise<Dataset | null> {
   const format = opts.format ?? (opts.data ? 'aligned' : stateOptions.format);
   const dir = opts.data ?? stateOptions.data ?? undefined;
   if (format !== 'synthetic' && !dir) return null;
   try {
-    return await openDataset({ format, dir, split: 'val', direction: stateOptions.direction, size: config.size, loadSize: config.size, flip: false, seed: 0 });
+    return await openDataset({ format, dir, split: 'val', direction: stateOptions.direction, size: config.size, loadSize: config.size, flip: false, seed: 0, edges: edgeStyleOf(stateOptions) });
   } catch (e) {
     if (opts.data) throw e; // asked for explicitly: a real error
     log(`no validation data (${(e as Error).message}); theme.json metrics and gallery left empty`);
