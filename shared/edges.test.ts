@@ -316,6 +316,18 @@ describe('normalizeDoodle', () => {
     expect(columnRuns(thick.mask, 64, 64, 32)).toEqual([4, 4]);
   });
 
+  it('a negative margin zooms in: the box overflows the frame and its sides are cut off, the centre kept', () => {
+    // The 80×40 box: with margin -0.25 its longer side spans 1.5× the frame, so the left and right
+    // strokes fall outside; the top and bottom strokes (half as far from the centre) stay.
+    const d = normalizeDoodle(cornerDoodle(300, 200, 3), 300, 200, 3, { size: 64, strokeWidth: 1, margin: -0.25 });
+    expect(d.scale).toBeCloseTo((64 * 1.5) / (80 - 3), 1);
+    const col = (x: number) => Array.from({ length: 64 }, (_, y) => d.mask[y * 64 + x]);
+    expect(col(0).some(Boolean)).toBe(true); // the horizontal strokes run to the frame's edge
+    expect(columnRuns(d.mask, 64, 64, 32)).toEqual([1, 1]);
+    const rows = Array.from({ length: 64 }, (_, y) => d.mask.slice(y * 64, y * 64 + 64).reduce((a, b) => a + b, 0));
+    expect(rows.filter((n) => n === 64).length).toBe(2); // the top and bottom lines cross the whole frame
+  });
+
   it('returns a blank page for an empty drawing', () => {
     const d = normalizeDoodle(new Uint8Array(10 * 10 * 4), 10, 10, 4, { size: 16 });
     expect(d.bbox).toBeNull();

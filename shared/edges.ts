@@ -692,11 +692,17 @@ export function renderEdgeImage(mask: Uint8Array, w: number, h: number): Uint8Ar
  * bounding box spans 230–250 of 256 px along its longer side, centred.
  */
 export const DOODLE_MARGIN = 0.04;
+/** Largest |margin|: beyond it the drawing would vanish (0.5) or be cropped to a detail. */
+export const MAX_DOODLE_MARGIN = 0.45;
 
 export interface NormalizeDoodleOptions {
   /** Output side in pixels. */
   size: number;
-  /** Margin per side as a fraction of `size` (default DOODLE_MARGIN). */
+  /**
+   * Margin per side as a fraction of `size` (default DOODLE_MARGIN). Negative zooms in: the
+   * drawing's box is larger than the frame and its outer strokes are cut off, for models
+   * trained on photos cropped inside the object (cat faces: ears and outline out of frame).
+   */
   margin?: number;
   /** Redraw strokes at this width in output pixels (1 = thin like HED edges). Default: keep the drawing's width, scaled. */
   strokeWidth?: number;

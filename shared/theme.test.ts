@@ -115,6 +115,14 @@ describe('theme loader', () => {
     expect(training.message).toMatch(/"training.licence" must be a string/);
   });
 
+  it('accepts a negative doodle margin (zoom in) and rejects one that would crop the drawing away', async () => {
+    const zoomed = await loadTheme(memorySource(editTheme((t) => (t.input = { frame: 'doodle', margin: -0.2 })), 'themes/tiny'));
+    expect(zoomed.theme.input?.margin).toBe(-0.2);
+    zoomed.model.dispose();
+    const bad = await rejects(editTheme((t) => (t.input = { frame: 'doodle', margin: -0.6 })), 'invalid-theme');
+    expect(bad.message).toMatch(/"input" must be .*margin\?: number from -0.45 to 0.45/);
+  });
+
   it('rejects a theme.json that is not JSON', async () => {
     const { message } = await rejects(withFile('theme.json', enc('{"name": "tiny",')), 'not-json');
     expect(message).toMatch(/^themes\/tiny\/theme.json: is not valid JSON/);

@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { configProblems, type ModelConfig } from './config';
+import { MAX_DOODLE_MARGIN } from './edges';
 import './generator'; // registers the custom layers the topology may name
 import { QUANTIZE_MODES, specByteLength, type QuantizeMode, type WeightSpec } from './quantize';
 import { generatorWeightShapes } from './themeWeights';
@@ -93,7 +94,11 @@ export interface ThemeJson {
   preview?: string;
   /** Validation examples: input edges and target photo, relative paths. */
   gallery?: { edges: string; photo: string }[];
-  /** How to frame a player's drawing for this model. */
+  /**
+   * How to frame a player's drawing for this model (normalizeDoodle): margin is a fraction of
+   * the side; negative zooms in so the outline overflows the frame, for training photos cropped
+   * inside the object (cat faces).
+   */
   input?: { frame?: 'letterbox' | 'doodle'; strokeWidth?: number; margin?: number };
 }
 
@@ -221,8 +226,8 @@ export function themeProblems(json: unknown): string[] {
   if (json.input !== undefined) {
     const i = json.input;
     const ok = isObject(i) && (i.frame === undefined || i.frame === 'letterbox' || i.frame === 'doodle') &&
-      (i.strokeWidth === undefined || isNonNegNumber(i.strokeWidth)) && (i.margin === undefined || isNonNegNumber(i.margin));
-    need(ok, `"input" must be {frame?: "letterbox"|"doodle", strokeWidth?: number, margin?: number}`);
+      (i.strokeWidth === undefined || isNonNegNumber(i.strokeWidth)) && (i.margin === undefined || (typeof i.margin === 'number' && Math.abs(i.margin) <= MAX_DOODLE_MARGIN));
+    need(ok, `"input" must be {frame?: "letterbox"|"doodle", strokeWidth?: number, margin?: number from -${MAX_DOODLE_MARGIN} to ${MAX_DOODLE_MARGIN}}`);
   }
   return p;
 }

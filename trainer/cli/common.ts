@@ -51,10 +51,13 @@ export function parseIntFlag(name: string) {
   };
 }
 
-export function parseNumberFlag(name: string, { min = -Infinity }: { min?: number } = {}) {
+export function parseNumberFlag(name: string, { min = -Infinity, max = Infinity }: { min?: number; max?: number } = {}) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number${min > -Infinity ? ` ≥ ${min}` : ''} (got "${value}")`);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const range = min > -Infinity && max < Infinity ? ` from ${min} to ${max}` : min > -Infinity ? ` ≥ ${min}` : max < Infinity ? ` ≤ ${max}` : '';
+      throw new UsageError(`--${name} must be a number${range} (got "${value}")`);
+    }
     return n;
   };
 }

@@ -3,6 +3,7 @@
  * Writes a theme folder (theme.json, model.json + shards, preview.png, gallery/) and updates themes/index.json.
  */
 import { Command, Option } from 'commander';
+import { DOODLE_MARGIN, MAX_DOODLE_MARGIN } from '../../shared/edges';
 import { QUANTIZE_MODES, type QuantizeMode } from '../../shared/quantize';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { exportTheme } from '../themes/exportTheme';
@@ -24,6 +25,7 @@ interface ExportFlags {
   metricSize?: number;
   frame?: 'letterbox' | 'doodle';
   strokeWidth?: number;
+  margin?: number;
   index: string | boolean;
   default?: boolean;
   force?: boolean;
@@ -48,6 +50,7 @@ async function main(): Promise<number> {
     .option('--limit <n>', 'evaluate at most N validation images', parseIntFlag('limit'))
     .option('--metric-size <n>', 'compute metrics at this side', parseIntFlag('metric-size'))
     .addOption(new Option('--frame <frame>', 'how the game frames drawings for this theme').argParser(parseChoice('frame', ['letterbox', 'doodle'] as const)))
+    .option('--margin <f>', `margin around a framed doodle, as a fraction of the side (default ${DOODLE_MARGIN}); negative zooms in so the outline overflows the frame, for data cropped inside the object (cat faces)`, parseNumberFlag('margin', { min: -MAX_DOODLE_MARGIN, max: MAX_DOODLE_MARGIN }))
     .option('--stroke-width <px>', 'stroke width (model pixels) to redraw doodles at', parseNumberFlag('stroke-width', { min: 1 }))
     .option('--index <file>', 'themes index to update (default: index.json beside the theme folder)')
     .option('--no-index', 'do not update any index.json')
@@ -75,6 +78,7 @@ async function main(): Promise<number> {
     metricSize: f.metricSize,
     frame: f.frame,
     strokeWidth: f.strokeWidth,
+    margin: f.margin,
     index: f.index === false ? null : typeof f.index === 'string' ? f.index : undefined,
     makeDefault: f.default,
     force: f.force,

@@ -46,6 +46,8 @@ export interface ExportOptions {
   metricSize?: number;
   frame?: 'letterbox' | 'doodle';
   strokeWidth?: number;
+  /** Doodle framing margin (see normalizeDoodle); negative zooms in. */
+  margin?: number;
   /** index.json to update; null to skip. Default: <out>/../index.json. */
   index?: string | null;
   /** Make this the index's default theme (listed first). */
@@ -135,7 +137,9 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
         options: state.options,
       },
       metrics: null,
-      ...(opts.frame || opts.strokeWidth ? { input: { ...(opts.frame ? { frame: opts.frame } : {}), ...(opts.strokeWidth ? { strokeWidth: opts.strokeWidth } : {}) } } : {}),
+      ...(opts.frame || opts.strokeWidth || opts.margin !== undefined
+        ? { input: { ...(opts.frame ? { frame: opts.frame } : {}), ...(opts.strokeWidth ? { strokeWidth: opts.strokeWidth } : {}), ...(opts.margin !== undefined ? { margin: opts.margin } : {}) } }
+        : {}),
     };
     const packed = await packTheme(generator, meta, opts.quantize);
     const fallbacks = packed.report.filter((r) => r.note);
