@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../../shared/kernels/wasm_util.js';
+import { WASM_BASE64 } from './adam_simd.wasm.js';
 
 export const ADAM_KERNEL = 'Doodle2PhotoAdam';
 
@@ -45,19 +46,64 @@ function adamStep(w0: Float32Array, m: Float32Array, v: Float32Array, g: Float32
   }
 }
 
+type SimdAdam = (w0: number, m: number, v: number, g: number, w1: number, n: number,
+  b1: number, a1: number, b2: number, a2: number, step: number, inv2: number, eps: number) => void;
+
+/** The SIMD module instantiated on a backend's memory, per memory; null where the memory is not exposed. */
+const simdByMemory = new WeakMap<object, SimdAdam | null>();
+
+function simdAdamFor(backend: unknown): SimdAdam | null {
+  // tfjs-backend-wasm 4.22: backend.wasm is the Emscripten module, asm its exports (memory included).
+  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  let fn = simdByMemory.get(memory);
+  if (fn === undefined) {
+    try {
+      const module = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
+      fn = new WebAssembly.Instance(module, { env: { memory } }).exports.adam as SimdAdam;
+    } catch {
+      fn = null; // no wasm SIMD in this runtime: the TypeScript loop does it
+    }
+    simdByMemory.set(memory, fn);
+  }
+  return fn;
+}
+
+/** Byte offset of a tensor's data in the wasm heap. */
+const heapOffset = (backend: WasmBackendLike, info: tf.TensorInfo) => backend.typedArrayFromHeap(info).byteOffset;
+
 function adamKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { value, m, v, g } = args.inputs as Record<string, tf.TensorInfo>;
   const out = backend.makeOutput([...value.shape], 'float32');
+  const a = args.attrs as unknown as AdamAttrs;
+  const simd = useSimd ? simdAdamFor(backend) : null;
+  if (simd) {
+    const n = value.shape.reduce((p, d) => p * d, 1);
+    const [pw, pm, pv, pg, po] = [value, m, v, g, out].map((t) => heapOffset(backend, t));
+    simd(pw, pm, pv, pg, po, n, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.lr / a.c1, 1 / a.c2, a.epsilon);
+    return out;
+  }
   adamStep(
     backend.typedArrayFromHeap(value),
     backend.typedArrayFromHeap(m),
     backend.typedArrayFromHeap(v),
     backend.typedArrayFromHeap(g),
     backend.typedArrayFromHeap(out),
-    args.attrs as unknown as AdamAttrs,
+    a,
   );
   return out;
+}
+
+/** Which loop the fused Adam uses on `backend` (tests and the bench report it). */
+export function fusedAdamLoop(backend: unknown): 'simd' | 'typescript' {
+  return useSimd && simdAdamFor(backend) ? 'simd' : 'typescript';
+}
+
+let useSimd = true;
+/** Tests and benches: force the TypeScript loop (false) or allow the SIMD module (true, the default). */
+export function setAdamSimd(enabled: boolean): void {
+  useSimd = enabled;
 }
 
 export const adamKernelConfig: tf.KernelConfig = {

@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend.js';
 import { Rng } from '../../shared/random.js';
+import { promises as fs } from 'node:fs';
 import { batchNormGradConfig, coreBatchNormGrad } from './batchnorm_grad.js';
+import { fusedAdamLoop, setAdamSimd } from './adam.js';
+import { WASM_BASE64 } from './adam_simd.wasm.js';
+import { compileWat, WAT_SOURCES } from './wat.js';
 
 const rng = new Rng(99);
 const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
@@ -57,7 +61,7 @@ describe('fused training ops', () => {
   });
 
   it('fused Adam on wasm follows tfjs Adam on cpu for several steps, state and checkpoints included', async () => {
-    const shapes = [[4, 4, 3, 8], [8], [17]];
+    const shapes = [[4, 4, 3, 8], [8], [17], [3]]; // 17 and 3: the SIMD loop's scalar tail
     const init = shapes.map((s) => rand(s.reduce((a, b) => a * b)));
     const gradsPerStep = [0, 1, 2].map(() => shapes.map((s) => rand(s.reduce((a, b) => a * b))));
     const run = async (backend: string) => {
@@ -83,10 +87,25 @@ describe('fused training ops', () => {
       return { values, stateValues, leaked };
     };
     const cpu = await run('cpu');
-    const wasm = await run('wasm');
-    expect(wasm.leaked).toBe(0);
-    wasm.values.forEach((v, i) => expect(maxRelErr(v, cpu.values[i])).toBeLessThan(1e-5));
-    expect(wasm.stateValues.length).toBe(cpu.stateValues.length);
-    wasm.stateValues.forEach((v, i) => expect(maxRelErr(v, cpu.stateValues[i])).toBeLessThan(1e-5));
+    // Both loops of the fused kernel: the SIMD module (the default) and the TypeScript fallback.
+    for (const simd of [true, false]) {
+      setAdamSimd(simd);
+      try {
+        const wasm = await run('wasm');
+        expect(fusedAdamLoop(tf.backend())).toBe(simd ? 'simd' : 'typescript');
+        expect(wasm.leaked).toBe(0);
+        wasm.values.forEach((v, i) => expect(maxRelErr(v, cpu.values[i])).toBeLessThan(1e-5));
+        expect(wasm.stateValues.length).toBe(cpu.stateValues.length);
+        wasm.stateValues.forEach((v, i) => expect(maxRelErr(v, cpu.stateValues[i])).toBeLessThan(1e-5));
+      } finally {
+        setAdamSimd(true);
+      }
+    }
+  });
+
+  it('the committed SIMD module is the compiled adam_simd.wat (rerun scripts/build-wasm.ts after editing it)', async () => {
+    const source = await fs.readFile(WAT_SOURCES[0], 'utf8');
+    const bytes = await compileWat(source, 'adam_simd.wat');
+    expect(Buffer.from(bytes).toString('base64')).toBe(WASM_BASE64);
   });
 });
