@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { im2colTransposed } from './im2col.js';
-import { COST_NS, convGeometry, dispose, matmul, transpose2d, view, type ConvGeometry, type WasmBackendLike } from './wasm_util.js';
+import { COST_NS, convGeometry, dispose, matmul, simdDataMoversFor, transpose2d, view, type ConvGeometry, type WasmBackendLike } from './wasm_util.js';
 
 interface Attrs {
   strides: number | [number, number];
@@ -47,7 +47,7 @@ function gemmConv(backend: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorI
   const m = g.batch * g.outH * g.outW;
   const k = g.fH * g.fW * g.inC;
   const colsT = backend.makeOutput([k, m], 'float32');
-  im2colTransposed(backend.typedArrayFromHeap(x), g, backend.typedArrayFromHeap(colsT));
+  im2colTransposed(backend.typedArrayFromHeap(x), g, backend.typedArrayFromHeap(colsT), simdDataMoversFor(backend));
   const wT = transpose2d(backend, filter, k, g.outC);
   const yT = matmul(backend, wT, colsT, g.outC, k, m);
   dispose(backend, colsT, wT);

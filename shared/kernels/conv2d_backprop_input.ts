@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { col2im, col2imTransposed } from './im2col.js';
-import { convGeometry, dispose, matmul, transpose2d, view, type ConvAttrs, type WasmBackendLike } from './wasm_util.js';
+import { convGeometry, dispose, matmul, simdDataMoversFor, transpose2d, view, type ConvAttrs, type WasmBackendLike } from './wasm_util.js';
 
 interface Attrs extends ConvAttrs {
   inputShape: [number, number, number, number];
@@ -41,7 +41,7 @@ export function conv2DBackpropInputWasm(args: {
   const dx = backend.makeOutput([...inputShape], 'float32');
   const dxHeap = backend.typedArrayFromHeap(dx);
   dxHeap.fill(0);
-  (transposed ? col2imTransposed : col2im)(backend.typedArrayFromHeap(cols), g, dxHeap);
+  (transposed ? col2imTransposed : col2im)(backend.typedArrayFromHeap(cols), g, dxHeap, simdDataMoversFor(backend));
   dispose(backend, cols);
   return dx;
 }

@@ -2,6 +2,7 @@
 // pix2pix shapes plus seeded random ones), and helpers to run the same op on
 // two backends and compare. Used by shared/kernels and trainer/kernels tests.
 import * as tf from '@tensorflow/tfjs';
+import { setSimdDataMovers } from './wasm_util.js';
 import { expect } from 'vitest';
 import { Rng } from '../random';
 
@@ -82,3 +83,18 @@ export function expectClose(actual: Float32Array, expected: Float32Array, tol = 
   expect(maxErr / maxRef).toBeLessThan(tol);
 }
 
+
+/**
+ * Runs `check` with the wasm SIMD data movers (data_movers.wat, the default)
+ * and again with the TypeScript loops they replace, so both stay correct.
+ */
+export async function withBothDataMovers(check: () => Promise<void>): Promise<void> {
+  for (const simd of [true, false]) {
+    setSimdDataMovers(simd);
+    try {
+      await check();
+    } finally {
+      setSimdDataMovers(true);
+    }
+  }
+}

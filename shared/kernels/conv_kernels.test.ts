@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { convForwardConfigs, setConvRoute } from './conv2d.js';
 import { registerWasmInferenceKernels, replaceKernel, wasmInferenceKernelsRegistered } from './index.js';
-import { CASES, describeCase, expectClose, onBackend, outShape, randomData } from './convTestCases';
+import { CASES, describeCase, expectClose, onBackend, outShape, randomData, withBothDataMovers } from './convTestCases';
+import { setSimdDataMovers, simdDataMoversFor, transpose2d, type WasmBackendLike } from './wasm_util.js';
 
 /** The SIMD wasm build from node_modules, single-threaded (Node cannot start the threaded build's worker). */
 async function useWasm(): Promise<void> {
@@ -43,8 +44,7 @@ describe('wasm inference kernels match the cpu backend', () => {
         { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: xShape } as unknown as tf.NamedAttrMap,
       ) as tf.Tensor;
     const expected = await onBackend('cpu', () => tf.tidy(run));
-    const actual = await onBackend('wasm', () => tf.tidy(run));
-    expectClose(actual, expected);
+    await withBothDataMovers(async () => expectClose(await onBackend('wasm', () => tf.tidy(run)), expected));
   });
 
   it.each(CASES.map((c) => [describeCase(c), c] as const))('Conv2D / FusedConv2D (GEMM route) %s', async (_name, c) => {
@@ -67,8 +67,10 @@ describe('wasm inference kernels match the cpu backend', () => {
       const plain = () => tf.conv2d(tf.tensor4d(x, xShape), tf.tensor4d(f, fShape), c.stride, c.pad);
       setConvRoute('gemm');
       try {
-        expectClose(await onBackend('wasm', () => tf.tidy(run)), await onBackend('cpu', () => tf.tidy(run)));
-        if (activation === 'linear') expectClose(await onBackend('wasm', () => tf.tidy(plain)), await onBackend('cpu', () => tf.tidy(plain)));
+        await withBothDataMovers(async () => {
+          expectClose(await onBackend('wasm', () => tf.tidy(run)), await onBackend('cpu', () => tf.tidy(run)));
+          if (activation === 'linear') expectClose(await onBackend('wasm', () => tf.tidy(plain)), await onBackend('cpu', () => tf.tidy(plain)));
+        });
       } finally {
         setConvRoute('auto');
       }
@@ -87,5 +89,31 @@ describe('wasm inference kernels match the cpu backend', () => {
     const actual = tf.tidy(run);
     expectClose((await actual.data()) as Float32Array, expectedData);
     actual.dispose();
+  });
+});
+
+describe('transpose2d on the wasm heap', () => {
+  beforeAll(useWasm);
+
+  it.each([[1, 1], [3, 5], [4, 4], [8, 12], [33, 70], [64, 129], [130, 36]])('%i×%i: the SIMD module and the TypeScript loop both give the exact transpose', (rows, cols) => {
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    expect(simdDataMoversFor(backend)).not.toBeNull();
+    const data = randomData(rows * cols);
+    const x = tf.tensor2d(data, [rows, cols]);
+    const expected = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected[c * rows + r] = data[r * cols + c];
+    for (const simd of [true, false]) {
+      setSimdDataMovers(simd);
+      try {
+        const info = transpose2d(backend, { dataId: x.dataId, shape: x.shape, dtype: 'float32' }, rows, cols);
+        const out = tf.engine().makeTensorFromTensorInfo(info);
+        expect(out.shape).toEqual([cols, rows]);
+        expect(Array.from(out.dataSync())).toEqual(Array.from(expected));
+        out.dispose();
+      } finally {
+        setSimdDataMovers(true);
+      }
+    }
+    x.dispose();
   });
 });

@@ -7,6 +7,21 @@
 import type { ConvGeometry } from './wasm_util.js';
 
 /**
+ * dst[c, r] (+)= src[r, c] for a rows × cols block with row strides srcStride
+ * and dstStride (elements); pointers are byte offsets in the wasm heap, add is
+ * 0 (write) or 1 (accumulate). Rows of dst must not overlap (dstStride ≥ rows).
+ * The SIMD module in data_movers.wat; when a kernel has one, the im2col and
+ * col2im below run as block transposes on the heap instead of element loops.
+ */
+export type BlockTranspose = (src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number, add: number) => void;
+/** dst[r, c] += src[r, c] for a rows × cols block with row strides (elements); byte-offset pointers. */
+export type BlockAdd = (src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number) => void;
+export interface SimdDataMovers {
+  transpose: BlockTranspose;
+  addBlock: BlockAdd;
+}
+
+/**
  * colsT[k, m] = x[b, oy·s + kh·d − pad, ox·s + kw·d − pad, c] (0 outside):
  * the transposed im2col matrix [K, M], so that dW[K, outC] = colsT · dy[M, outC]
  * is a plain GEMM.
@@ -18,7 +33,8 @@ function insideColumns(colOff: number, stride: number, inW: number, outW: number
   return [lo, hi];
 }
 
-export function im2colTransposed(x: Float32Array, g: ConvGeometry, colsT: Float32Array): void {
+export function im2colTransposed(x: Float32Array, g: ConvGeometry, colsT: Float32Array, simd?: SimdDataMovers | null): void {
+  if (simd) return im2colTransposedBlocks(x, g, colsT, simd.transpose);
   const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
   const m = batch * outH * outW;
   const rowStrideX = inW * inC;
@@ -59,7 +75,8 @@ export function im2colTransposed(x: Float32Array, g: ConvGeometry, colsT: Float3
  * The adjoint of im2col: dx[b, iy, ix, c] += cols[m, k] for every (m, k) that
  * lands inside the image. dx must be zeroed by the caller.
  */
-export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array, simd?: SimdDataMovers | null): void {
+  if (simd) return col2imBlocks(cols, g, dx, simd.addBlock);
   const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
   const k = fH * fW * inC;
   const rowStrideX = inW * inC;
@@ -88,7 +105,8 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): v
 }
 
 /** col2im from the transposed layout colsT[K, M] (what W[K, outC] · dyᵀ[outC, M] produces). dx must be zeroed. */
-export function col2imTransposed(colsT: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+export function col2imTransposed(colsT: Float32Array, g: ConvGeometry, dx: Float32Array, simd?: SimdDataMovers | null): void {
+  if (simd) return col2imTransposedBlocks(colsT, g, dx, simd.transpose);
   const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
   const m = batch * outH * outW;
   const rowStrideX = inW * inC;
@@ -108,6 +126,89 @@ export function col2imTransposed(colsT: Float32Array, g: ConvGeometry, dx: Float
             let dst = xImage + iy * rowStrideX + (oxLo * strideW + colOff) * inC;
             for (let s = src + oxLo, end = src + oxHi; s < end; s++, dst += step) dx[dst] += colsT[s];
           }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * im2colTransposed as block transposes: for one filter tap (kh, kw) and one
+ * output row, the inside pixels [ox, c] (row stride strideW·inC in x) become
+ * rows c of colsT (row stride M). Everything outside the image stays 0.
+ */
+function im2colTransposedBlocks(x: Float32Array, g: ConvGeometry, colsT: Float32Array, transpose: BlockTranspose): void {
+  const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const m = batch * outH * outW;
+  const rowStrideX = inW * inC;
+  const imageStrideX = inH * rowStrideX;
+  colsT.fill(0);
+  const xp = x.byteOffset, cp = colsT.byteOffset;
+  for (let kh = 0; kh < fH; kh++) {
+    for (let kw = 0; kw < fW; kw++) {
+      const colOff = kw * dilationW - padLeft;
+      const [oxLo, oxHi] = insideColumns(colOff, strideW, inW, outW);
+      if (oxHi <= oxLo) continue;
+      const kRow = (kh * fW + kw) * inC;
+      for (let b = 0; b < batch; b++) {
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * strideH + kh * dilationH - padTop;
+          if (iy < 0 || iy >= inH) continue;
+          const src = xp + 4 * (b * imageStrideX + iy * rowStrideX + (oxLo * strideW + colOff) * inC);
+          const dst = cp + 4 * (kRow * m + (b * outH + oy) * outW + oxLo);
+          transpose(src, oxHi - oxLo, inC, strideW * inC, dst, m, 0);
+        }
+      }
+    }
+  }
+}
+
+/** col2imTransposed as block transposes with accumulation: the adjoint of im2colTransposedBlocks. */
+function col2imTransposedBlocks(colsT: Float32Array, g: ConvGeometry, dx: Float32Array, transpose: BlockTranspose): void {
+  const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const m = batch * outH * outW;
+  const rowStrideX = inW * inC;
+  const imageStrideX = inH * rowStrideX;
+  const cp = colsT.byteOffset, xp = dx.byteOffset;
+  for (let kh = 0; kh < fH; kh++) {
+    for (let kw = 0; kw < fW; kw++) {
+      const colOff = kw * dilationW - padLeft;
+      const [oxLo, oxHi] = insideColumns(colOff, strideW, inW, outW);
+      if (oxHi <= oxLo) continue;
+      const kRow = (kh * fW + kw) * inC;
+      for (let b = 0; b < batch; b++) {
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * strideH + kh * dilationH - padTop;
+          if (iy < 0 || iy >= inH) continue;
+          const src = cp + 4 * (kRow * m + (b * outH + oy) * outW + oxLo);
+          const dst = xp + 4 * (b * imageStrideX + iy * rowStrideX + (oxLo * strideW + colOff) * inC);
+          transpose(src, inC, oxHi - oxLo, m, dst, strideW * inC, 1);
+        }
+      }
+    }
+  }
+}
+
+/** col2im as block adds: for one output row and filter tap, the inside pixels' [ox, c] block of cols (row stride K). */
+function col2imBlocks(cols: Float32Array, g: ConvGeometry, dx: Float32Array, addBlock: BlockAdd): void {
+  const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const k = fH * fW * inC;
+  const rowStrideX = inW * inC;
+  const imageStrideX = inH * rowStrideX;
+  const cp = cols.byteOffset, xp = dx.byteOffset;
+  for (let kh = 0; kh < fH; kh++) {
+    for (let kw = 0; kw < fW; kw++) {
+      const colOff = kw * dilationW - padLeft;
+      const [oxLo, oxHi] = insideColumns(colOff, strideW, inW, outW);
+      if (oxHi <= oxLo) continue;
+      const tap = (kh * fW + kw) * inC;
+      for (let b = 0; b < batch; b++) {
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * strideH + kh * dilationH - padTop;
+          if (iy < 0 || iy >= inH) continue;
+          const src = cp + 4 * (((b * outH + oy) * outW + oxLo) * k + tap);
+          const dst = xp + 4 * (b * imageStrideX + iy * rowStrideX + (oxLo * strideW + colOff) * inC);
+          addBlock(src, oxHi - oxLo, inC, k, dst, strideW * inC);
         }
       }
     }

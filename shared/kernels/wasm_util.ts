@@ -4,7 +4,9 @@
  * kernels (XNNPACK matmul, transpose) for the heavy lifting.
  */
 import * as tf from '@tensorflow/tfjs';
-import { transposeInto } from './im2col.js';
+import { heapModuleExports, heapPointer } from './heapModule.js';
+import { transposeInto, type BlockAdd, type BlockTranspose, type SimdDataMovers } from './im2col.js';
+import { WASM_BASE64 as DATA_MOVERS_WASM } from './data_movers.wasm.js';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 export interface WasmBackendLike {
@@ -39,13 +41,31 @@ export function matmul(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorI
   return out;
 }
 
+let useSimdDataMovers = true;
+/** Tests and benches: force the TypeScript loops (false) or allow the SIMD module (true, the default). */
+export function setSimdDataMovers(enabled: boolean): void {
+  useSimdDataMovers = enabled;
+}
+
+/** The SIMD data movers (data_movers.wat) on this backend's heap, or null (then the TypeScript loops run). */
+export function simdDataMoversFor(backend: unknown): SimdDataMovers | null {
+  if (!useSimdDataMovers) return null;
+  const exports = heapModuleExports(backend, DATA_MOVERS_WASM);
+  return exports ? { transpose: exports.transpose as BlockTranspose, addBlock: exports.addBlock as BlockAdd } : null;
+}
+
 /**
- * Row-major [rows, cols] → [cols, rows], tiled in TypeScript: about 5 ns an
- * element here, where the backend's Transpose kernel (untiled) takes up to 30.
+ * Row-major [rows, cols] → [cols, rows]: 4×4 blocks in wasm SIMD registers
+ * (data_movers.wat), or the tiled TypeScript loop (about 5 ns an element
+ * here, where the backend's untiled Transpose kernel takes up to 30).
  */
 export function transpose2d(backend: WasmBackendLike, x: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
   const out = backend.makeOutput([cols, rows], 'float32');
-  transposeInto(backend.typedArrayFromHeap(view(x, [rows * cols])), rows, cols, backend.typedArrayFromHeap(out));
+  const src = backend.typedArrayFromHeap(view(x, [rows * cols]));
+  const dst = backend.typedArrayFromHeap(out);
+  const simd = simdDataMoversFor(backend);
+  if (simd) simd.transpose(heapPointer(src), rows, cols, cols, heapPointer(dst), rows, 0);
+  else transposeInto(src, rows, cols, dst);
   return out;
 }
 

@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from '../../shared/kernels/wasm_util.js';
+import { heapModuleExports } from '../../shared/kernels/heapModule.js';
 import { WASM_BASE64 } from './adam_simd.wasm.js';
 
 export const ADAM_KERNEL = 'Doodle2PhotoAdam';
@@ -49,24 +50,8 @@ function adamStep(w0: Float32Array, m: Float32Array, v: Float32Array, g: Float32
 type SimdAdam = (w0: number, m: number, v: number, g: number, w1: number, n: number,
   b1: number, a1: number, b2: number, a2: number, step: number, inv2: number, eps: number) => void;
 
-/** The SIMD module instantiated on a backend's memory, per memory; null where the memory is not exposed. */
-const simdByMemory = new WeakMap<object, SimdAdam | null>();
-
 function simdAdamFor(backend: unknown): SimdAdam | null {
-  // tfjs-backend-wasm 4.22: backend.wasm is the Emscripten module, asm its exports (memory included).
-  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  let fn = simdByMemory.get(memory);
-  if (fn === undefined) {
-    try {
-      const module = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
-      fn = new WebAssembly.Instance(module, { env: { memory } }).exports.adam as SimdAdam;
-    } catch {
-      fn = null; // no wasm SIMD in this runtime: the TypeScript loop does it
-    }
-    simdByMemory.set(memory, fn);
-  }
-  return fn;
+  return (heapModuleExports(backend, WASM_BASE64)?.adam as SimdAdam | undefined) ?? null;
 }
 
 /** Byte offset of a tensor's data in the wasm heap. */

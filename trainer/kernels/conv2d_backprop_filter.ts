@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { im2colTransposed } from '../../shared/kernels/im2col.js';
-import { convGeometry, dispose, matmul, view, type ConvAttrs, type WasmBackendLike } from '../../shared/kernels/wasm_util.js';
+import { convGeometry, dispose, matmul, simdDataMoversFor, view, type ConvAttrs, type WasmBackendLike } from '../../shared/kernels/wasm_util.js';
 
 interface Attrs extends ConvAttrs {
   filterShape: [number, number, number, number];
@@ -25,7 +25,7 @@ export function conv2DBackpropFilterWasm(args: {
 
   const colsT = backend.makeOutput([k, m], 'float32');
   // Views after every allocation: a heap growth detaches older ones.
-  im2colTransposed(backend.typedArrayFromHeap(x), g, backend.typedArrayFromHeap(colsT));
+  im2colTransposed(backend.typedArrayFromHeap(x), g, backend.typedArrayFromHeap(colsT), simdDataMoversFor(backend));
   const dw = matmul(backend, colsT, view(dy, [m, g.outC]), k, m, g.outC);
   dispose(backend, colsT);
   return { dataId: dw.dataId, shape: [...filterShape], dtype: 'float32' };

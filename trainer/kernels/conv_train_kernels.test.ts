@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend.js';
-import { CASES, describeCase, expectClose, onBackend, outShape, randomData } from '../../shared/kernels/convTestCases';
+import { CASES, describeCase, expectClose, onBackend, outShape, randomData, withBothDataMovers } from '../../shared/kernels/convTestCases';
 
 
 describe('wasm training kernels match the cpu backend', () => {
@@ -21,8 +21,7 @@ describe('wasm training kernels match the cpu backend', () => {
         { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: [c.filter[0], c.filter[1], c.inC, c.outC] } as unknown as tf.NamedAttrMap,
       ) as tf.Tensor;
     const expected = await onBackend('cpu', () => tf.tidy(run));
-    const actual = await onBackend('wasm', () => tf.tidy(run));
-    expectClose(actual, expected);
+    await withBothDataMovers(async () => expectClose(await onBackend('wasm', () => tf.tidy(run)), expected));
   });
 
   it('trains a conv / conv-transpose / batch-norm net: gradients equal cpu, no tensor leaks', async () => {

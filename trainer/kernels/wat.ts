@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const WAT_SOURCES = [path.join(here, 'adam_simd.wat')];
+export const WAT_SOURCES = [path.join(here, 'adam_simd.wat'), path.join(here, '../../shared/kernels/data_movers.wat')];
 
 export async function compileWat(text: string, name: string): Promise<Uint8Array> {
   const wabt = await (await import('wabt')).default();
