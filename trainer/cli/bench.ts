@@ -25,18 +25,27 @@ const HELP = `usage: npm run bench -- [--json] [--quick] [--out FILE] [--backend
   --no-browser  skip headless Chromium
   --no-peer     skip PyTorch`;
 
-const { values: flags } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false },
-    out: { type: 'string', default: 'bench.json' },
-    backends: { type: 'string' },
-    'no-browser': { type: 'boolean', default: false },
-    'no-peer': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-  strict: true,
-});
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        json: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        out: { type: 'string', default: 'bench.json' },
+        backends: { type: 'string' },
+        'no-browser': { type: 'boolean', default: false },
+        'no-peer': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    // An unknown or malformed flag: one line and the usage, exit 2 like the other commands.
+    process.stderr.write(`bench: ${(e as Error).message}\n${HELP}\n`);
+    process.exit(2);
+  }
+}
+const flags = parseFlags();
 if (flags.help) {
   console.log(HELP);
   process.exit(0);
