@@ -1,6 +1,6 @@
 import type { GanMode, ModelConfig, Norm } from '../shared/config';
 import type { BackendChoice } from './backend';
-import type { DatasetFormat, Direction, PhotoEdgeStyle } from './data/types';
+import type { DatasetFormat, DatasetOptions, Direction, PhotoEdgeStyle } from './data/types';
 
 /**
  * Every training option, parsed once (trainer/cli/train.ts) and stored in the
@@ -150,4 +150,20 @@ export class Schedule {
  */
 export function edgeStyleOf(options: Partial<Pick<TrainOptions, 'edgeDensity' | 'edgeSigma'>> | undefined): PhotoEdgeStyle {
   return { density: options?.edgeDensity ?? undefined, sigma: options?.edgeSigma ?? undefined };
+}
+
+/**
+ * Options for evaluating on what a run trained on: the whole image at the
+ * model size, no flips, a fixed stroke seed (0 unless given), and the run's
+ * photo-edge settings. Used for validation metrics (eval, export) and the
+ * training sample grids.
+ */
+export function evaluationDatasetOptions(
+  trained: Partial<TrainOptions> | undefined,
+  where: { format: DatasetFormat; dir?: string; split?: 'train' | 'val'; direction: Direction; size: number; seed?: number },
+): DatasetOptions {
+  return {
+    format: where.format, dir: where.dir, split: where.split ?? 'val', direction: where.direction,
+    size: where.size, loadSize: where.size, flip: false, seed: where.seed ?? 0, edges: edgeStyleOf(trained),
+  };
 }

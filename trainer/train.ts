@@ -8,7 +8,7 @@ import type { ModelConfig } from '../shared/config';
 import { openDataset } from './data';
 import { mixDatasets } from './data/mix';
 import type { Dataset, Sample } from './data/types';
-import { edgeStyleOf, modelConfigFrom, Schedule, type TrainOptions } from './options';
+import { edgeStyleOf, evaluationDatasetOptions, modelConfigFrom, Schedule, type TrainOptions } from './options';
 import type { ProgressSink } from './progress';
 import { SAMPLES_DIR, writeReport, writeSampleGrid } from './report';
 
@@ -152,10 +152,9 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   }
 
   // Fixed, un-augmented examples for the sample grids: validation data when the dataset has it.
-  const fixedSource = await open({
-    format: options.format, dir: options.data ?? undefined, split: 'val', direction: options.direction,
-    size: options.size, loadSize: options.size, flip: false, seed: options.seed, edges: edgeStyleOf(options),
-  }).catch(() => mainDataset);
+  const fixedSource = await open(evaluationDatasetOptions(options, {
+    format: options.format, dir: options.data ?? undefined, direction: options.direction, size: options.size, seed: options.seed,
+  })).catch(() => mainDataset);
   const fixed = await Promise.all(
     Array.from({ length: Math.min(SAMPLE_ROWS, fixedSource.length) }, (_, i) => fixedSource.sample(i, new Rng(i), false)),
   );

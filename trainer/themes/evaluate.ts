@@ -9,7 +9,7 @@ import { Rng } from '../../shared/random';
 import type { ThemeMetrics } from '../../shared/theme';
 import { letterbox, Translator } from '../../shared/translator';
 import { openDataset, type Dataset, type DatasetFormat } from '../data';
-import { edgeStyleOf, type TrainOptions } from '../options';
+import { evaluationDatasetOptions, type TrainOptions } from '../options';
 
 export interface EvalDataOptions {
   dir: string;
@@ -22,19 +22,10 @@ export interface EvalDataOptions {
  * flips); photos get the automatic-edge settings the theme was trained with.
  */
 export async function openEvalDataset(translator: Translator, opts: EvalDataOptions): Promise<Dataset> {
-  const size = translator.size;
   const trained = translator.theme.training.options as Partial<TrainOptions> | undefined;
-  return openDataset({
-    format: opts.format ?? 'aligned',
-    dir: opts.dir,
-    split: opts.split ?? 'val',
-    direction: translator.theme.direction,
-    size,
-    loadSize: size,
-    flip: false,
-    seed: 0,
-    edges: edgeStyleOf(trained),
-  });
+  return openDataset(evaluationDatasetOptions(trained, {
+    format: opts.format ?? 'aligned', dir: opts.dir, split: opts.split, direction: translator.theme.direction, size: translator.size,
+  }));
 }
 
 /** [-1,1] HWC floats → tensor [S,S,3] in [0,1]. */

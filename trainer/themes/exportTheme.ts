@@ -20,7 +20,7 @@ import { memorySource, packTheme, themeFileMap, type ThemeMeta } from '../../sha
 import { Translator } from '../../shared/translator';
 import { loadCheckpoint } from '../checkpoint';
 import { openDataset, type Dataset, type DatasetFormat } from '../data';
-import { edgeStyleOf, type TrainOptions } from '../options';
+import { evaluationDatasetOptions, type TrainOptions } from '../options';
 import { evaluate, roundMetrics, signedToUnit } from './evaluate';
 import { folderSource } from './folderSource';
 import { encodePng, updateThemeIndexFile, writeThemeDir } from './writeTheme';
@@ -97,7 +97,7 @@ async function openValidation(opts: ExportOptions, config: ModelConfig, stateOpt
   const dir = opts.data ?? stateOptions.data ?? undefined;
   if (format !== 'synthetic' && !dir) return null;
   try {
-    return await openDataset({ format, dir, split: 'val', direction: stateOptions.direction, size: config.size, loadSize: config.size, flip: false, seed: 0, edges: edgeStyleOf(stateOptions) });
+    return await openDataset(evaluationDatasetOptions(stateOptions, { format, dir, direction: stateOptions.direction, size: config.size }));
   } catch (e) {
     if (opts.data) throw e; // asked for explicitly: a real error
     log(`no validation data (${(e as Error).message}); theme.json metrics and gallery left empty`);
