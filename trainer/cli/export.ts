@@ -4,34 +4,20 @@
  */
 import { Command, Option } from 'commander';
 import { DOODLE_MARGIN, MAX_DOODLE_MARGIN } from '../../shared/edges';
-import { QUANTIZE_MODES, type QuantizeMode } from '../../shared/quantize';
+import { QUANTIZE_MODES } from '../../shared/quantize';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
-import { exportTheme } from '../themes/exportTheme';
+import { exportTheme, type ExportOptions } from '../themes/exportTheme';
 import { parseChoice, parseIntFlag, parseNumberFlag, runCli, withUsageExit } from './common';
 
-interface ExportFlags {
-  checkpoint: string;
-  out: string;
-  quantize: QuantizeMode;
-  name?: string;
-  title?: string;
-  description?: string;
-  licence?: string;
-  provenance?: string;
-  data?: string;
-  format?: 'aligned' | 'photos' | 'synthetic';
+/** Commander's view of the flags: ExportOptions, except where a flag is named differently from its option. */
+type ExportFlags = Omit<ExportOptions, 'galleryCount' | 'evalLimit' | 'index' | 'makeDefault' | 'log'> & {
   gallery: number;
   limit?: number;
-  metricSize?: number;
-  frame?: 'letterbox' | 'doodle';
-  strokeWidth?: number;
-  margin?: number;
   index: string | boolean;
   default?: boolean;
-  force?: boolean;
   backend: BackendChoice;
   json?: boolean;
-}
+};
 
 async function main(): Promise<number> {
   const program = withUsageExit(new Command('export'))
@@ -62,26 +48,13 @@ async function main(): Promise<number> {
   const f = program.opts<ExportFlags>();
   const log = (msg: string) => process.stderr.write(`${msg}\n`);
   await selectBackend(f.backend, f.json ? () => {} : log);
+  const { gallery, limit, index, default: makeDefault, backend: _backend, json: _json, ...same } = f;
   const result = await exportTheme({
-    checkpoint: f.checkpoint,
-    out: f.out,
-    quantize: f.quantize,
-    name: f.name,
-    title: f.title,
-    description: f.description,
-    licence: f.licence,
-    provenance: f.provenance,
-    data: f.data,
-    format: f.format,
-    galleryCount: f.gallery,
-    evalLimit: f.limit,
-    metricSize: f.metricSize,
-    frame: f.frame,
-    strokeWidth: f.strokeWidth,
-    margin: f.margin,
-    index: f.index === false ? null : typeof f.index === 'string' ? f.index : undefined,
-    makeDefault: f.default,
-    force: f.force,
+    ...same,
+    galleryCount: gallery,
+    evalLimit: limit,
+    index: index === false ? null : typeof index === 'string' ? index : undefined,
+    makeDefault,
     log: f.json ? () => {} : log,
   });
   const weightBytes = result.theme.weights.bytes;

@@ -5,22 +5,11 @@
  */
 import { Command } from 'commander';
 import { selectBackend } from '../backend';
-import { importPth } from '../interop/pix2pixPth';
+import { importPth, type ImportOptions } from '../interop/pix2pixPth';
 import { parseChoice, parseIntFlag, runCli, withUsageExit } from './common';
 
-interface ImportFlags {
-  pth: string;
-  out: string;
-  pthD?: string;
-  ngf?: number;
-  ndf?: number;
-  size?: number;
-  norm?: 'batch' | 'instance' | 'none';
-  dropout: boolean;
-  direction: 'AtoB' | 'BtoA';
-  force?: boolean;
-  json?: boolean;
-}
+/** Commander's view of the flags: ImportOptions, with dropout always set (its source says whether it was typed). */
+type ImportFlags = ImportOptions & { dropout: boolean; json?: boolean };
 
 async function main(): Promise<number> {
   const program = withUsageExit(new Command('import'))
@@ -41,17 +30,10 @@ async function main(): Promise<number> {
   const f = program.opts<ImportFlags>();
   const log = (msg: string) => process.stderr.write(`${msg}\n`);
   await selectBackend('cpu', () => {});
+  const { json: _json, ...options } = f;
   const result = await importPth({
-    pth: f.pth,
-    pthD: f.pthD,
-    out: f.out,
-    ngf: f.ngf,
-    ndf: f.ndf,
-    size: f.size,
-    norm: f.norm,
+    ...options,
     dropout: program.getOptionValueSource('dropout') === 'cli' ? f.dropout : undefined,
-    direction: f.direction,
-    force: f.force,
   });
   if (f.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
