@@ -6,7 +6,7 @@ import { type ModelConfig, type Norm, defaultConfig, validateConfig } from '../.
 import { buildDiscriminator } from '../../shared/discriminator';
 import { buildGenerator } from '../../shared/generator';
 import { CHECKPOINT_DIR, CHECKPOINT_VERSION, type CheckpointState, STATE_FILE, readCheckpointState } from '../checkpoint';
-import { exists, replaceDirAtomic } from '../io/atomic';
+import { exists, replaceDirAtomic, writeFileAtomic } from '../io/atomic';
 import { loadModelDir, saveModelDir } from '../io/modelDir';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../options';
 import { type ExportReport, type ImportReport, inferDiscriminatorConfig, inferGeneratorConfig, loadStateDict, toStateDict } from './convert';
@@ -254,11 +254,11 @@ export async function exportPth(opts: ExportPthOptions): Promise<ExportPthResult
         log(`warning: ${message}`);
       }
     }
-    await fs.mkdir(path.dirname(gFile), { recursive: true });
-    await fs.writeFile(gFile, writePth(g.state));
+    // Atomic (temp file + rename): an interrupted export never leaves a half-written .pth.
+    await writeFileAtomic(gFile, writePth(g.state));
     files.push(gFile);
     if (d && dFile) {
-      await fs.writeFile(dFile, writePth(d.state));
+      await writeFileAtomic(dFile, writePth(d.state));
       files.push(dFile);
     }
     const dReport = d?.report ?? null;
