@@ -26,6 +26,24 @@ export interface LossRecord extends Losses {
   step: number;
 }
 
+/** A run this one was fine-tuned from (--init-from), and what that run had itself been built on. */
+export interface TrainingStage {
+  run: string;
+  iterations: number;
+  seconds: number;
+  dataset: string;
+}
+
+/** The stages before a run: recorded ones, else (older checkpoints) read from its --init-from run when that still exists. */
+export async function stagesBefore(state: CheckpointState): Promise<TrainingStage[]> {
+  if (state.basedOn) return state.basedOn;
+  const from = state.options.initFrom;
+  if (!from) return [];
+  const base = await readCheckpointState(from).then((r) => r.state, () => null);
+  if (!base) return [{ run: from, iterations: 0, seconds: 0, dataset: 'unknown: the run this was fine-tuned from is gone (its iterations and time are not counted)' }];
+  return [...(await stagesBefore(base)), { run: from, iterations: base.step, seconds: base.seconds, dataset: base.dataset.description }];
+}
+
 export interface CheckpointState {
   version: number;
   step: number;
@@ -39,6 +57,8 @@ export interface CheckpointState {
   history: LossRecord[];
   createdAt: string;
   updatedAt: string;
+  /** Fine-tuned runs: the runs before this one, oldest first (absent when trained from scratch). */
+  basedOn?: TrainingStage[];
 }
 
 export class CheckpointError extends Error {

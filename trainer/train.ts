@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { Pix2PixModel, type Losses, DEFAULT_HYPERPARAMS, type TrainHyperparams } from '../shared/pix2pix';
 import { Rng } from '../shared/random';
-import { type CheckpointState, type LossRecord, CHECKPOINT_VERSION, CheckpointError, loadTrainingCheckpoint, saveCheckpoint } from './checkpoint';
+import { type CheckpointState, type LossRecord, CHECKPOINT_VERSION, CheckpointError, loadTrainingCheckpoint, saveCheckpoint, stagesBefore, type TrainingStage } from './checkpoint';
 import type { ModelConfig } from '../shared/config';
 import { openDataset } from './data';
 import { mixDatasets } from './data/mix';
@@ -89,7 +89,7 @@ async function writeSamples(runDir: string, model: Pix2PixModel, fixed: Sample[]
 }
 
 /** Fine-tuning: another run's G, D and optimizer state, refused unless it is the same model. */
-async function initFromRun(runDir: string, config: ModelConfig, options: TrainOptions, ctx: TrainContext): Promise<Pix2PixModel> {
+async function initFromRun(runDir: string, config: ModelConfig, options: TrainOptions, ctx: TrainContext): Promise<{ model: Pix2PixModel; stages: TrainingStage[] }> {
   const { model, state } = await loadTrainingCheckpoint(runDir, hyperFrom(options));
   const differing = (Object.keys(config) as (keyof ModelConfig)[]).filter((k) => state.config[k] !== config[k]);
   if (differing.length) {
@@ -98,7 +98,8 @@ async function initFromRun(runDir: string, config: ModelConfig, options: TrainOp
     throw new CheckpointError(`--init-from ${runDir}: that run is a different model (${list}). Use the same model flags as that run.`);
   }
   ctx.log(`initialised from ${runDir} (its step ${state.step})`);
-  return model;
+  const stages = [...(await stagesBefore(state)), { run: runDir, iterations: state.step, seconds: state.seconds, dataset: state.dataset.description }];
+  return { model, stages };
 }
 
 /** Train from scratch (resume = null) or continue a run. */
@@ -139,6 +140,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   let seconds = 0;
   let history: LossRecord[] = [];
   const createdAt = resume?.createdAt ?? new Date().toISOString();
+  let basedOn = resume?.basedOn;
   if (resume && resumeDir) {
     ({ model } = await loadTrainingCheckpoint(resumeDir, hyperFrom(options)));
     step = resume.step;
@@ -146,7 +148,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
     history = resume.history;
     ctx.log(`resumed ${resumeDir} at step ${step}`);
   } else if (options.initFrom) {
-    model = await initFromRun(options.initFrom, config, options, ctx);
+    ({ model, stages: basedOn } = await initFromRun(options.initFrom, config, options, ctx));
   } else {
     model = new Pix2PixModel(config, hyperFrom(options), options.seed);
   }
@@ -172,6 +174,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
     history,
     createdAt,
     updatedAt: new Date().toISOString(),
+    ...(basedOn ? { basedOn } : {}),
   });
   let lastSavedStep = resume ? step : 0;
   const checkpoint = async () => {

@@ -203,6 +203,7 @@ describe('fine-tuning and mixed data', () => {
     const [a, b] = await Promise.all([loadCheckpoint(source), loadCheckpoint(tuned)]);
     expect(b.state.step).toBe(1);
     expect(b.state.options.initFrom).toBe(source);
+    expect(b.state.basedOn).toEqual([{ run: source, iterations: 3, seconds: a.state.seconds, dataset: a.state.dataset.description }]);
     const kernel = (m: typeof a) => m.generator.trainableWeights[0].read().dataSync();
     expect(Array.from(kernel(b))).toEqual(Array.from(kernel(a)));
     const fresh = await runTrain([...SMALL, '--lr', '0', '--iters', '1', '--seed', '5', '--json', '--out', path.join(tmp, 'ft-fresh')]);
@@ -210,6 +211,17 @@ describe('fine-tuning and mixed data', () => {
     const c = await loadCheckpoint(path.join(tmp, 'ft-fresh'));
     expect(Array.from(kernel(c))).not.toEqual(Array.from(kernel(a)));
     [a, b, c].forEach((m) => m.generator.dispose());
+
+    // The exported theme counts both stages.
+    const themeDir = path.join(tmp, 'ft-theme');
+    const exported = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'trainer/cli/export.ts'), '--checkpoint', tuned, '--out', themeDir, '--no-index', '--quantize', 'none', '--gallery', '1', '--limit', '2'], { cwd: ROOT, stdio: 'ignore' });
+      child.on('exit', resolve);
+    });
+    expect(exported).toBe(0);
+    const theme = JSON.parse(await fs.readFile(path.join(themeDir, 'theme.json'), 'utf8'));
+    expect(theme.training.iterations).toBe(4);
+    expect(theme.training.stages.map((s: { iterations: number }) => s.iterations)).toEqual([3, 1]);
   }, 240_000);
 
   it('--extra-photos mixes a photo folder into an aligned set; it needs real data', async () => {

@@ -18,7 +18,7 @@ import { Rng } from '../../shared/random';
 import { loadTheme, type ThemeJson } from '../../shared/theme';
 import { memorySource, packTheme, themeFileMap, type ThemeMeta } from '../../shared/themePack';
 import { Translator } from '../../shared/translator';
-import { loadCheckpoint } from '../checkpoint';
+import { loadCheckpoint, stagesBefore } from '../checkpoint';
 import { openDataset, type Dataset, type DatasetFormat } from '../data';
 import { evaluationDatasetOptions, type TrainOptions } from '../options';
 import { evaluate, roundMetrics, signedToUnit } from './evaluate';
@@ -115,6 +115,7 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
   const dir = opts.out.replace(/\/+$/, '');
   const name = opts.name ?? path.basename(dir);
   const { generator, state } = await loadCheckpoint(opts.checkpoint);
+  const stages = await stagesBefore(state);
   let translator: Translator | null = null;
   const galleryInputs: tf.Tensor3D[] = [];
   try {
@@ -130,8 +131,12 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
         dataset: state.dataset?.name ?? state.options.data ?? state.options.format,
         provenance: opts.provenance ?? state.dataset?.description ?? 'not recorded',
         licence: opts.licence ?? 'not stated: check the dataset provenance before redistributing',
-        iterations: state.step,
-        seconds: Math.round(state.seconds),
+        // A fine-tuned run counts its earlier stages too; `stages` lists them.
+        iterations: stages.reduce((n, s) => n + s.iterations, state.step),
+        seconds: Math.round(stages.reduce((n, s) => n + s.seconds, state.seconds)),
+        ...(stages.length
+          ? { stages: [...stages, { run: state.options.out, iterations: state.step, seconds: Math.round(state.seconds), dataset: state.dataset?.description ?? 'not recorded' }] }
+          : {}),
         backend: state.backend,
         date: state.updatedAt ?? new Date().toISOString(),
         options: state.options,
