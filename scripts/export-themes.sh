@@ -7,9 +7,12 @@ DATA=${DATA:-../shared/data}
 DOODLES=${DOODLES:-../shared/doodles/quickdraw}
 PROV="pix2pix public datasets as redistributed in Fadhilah20Syafa/Dataset-Sketch (photos from UT-Zappos50K or the iGAN Amazon handbags, edges by HED), 1,000-pair subsets"
 
-npm run -s export -- --checkpoint runs/shoes --out assets/themes/shoes --quantize uint8 --title "Shoes" \
+FOOTWEAR="footwear-photos: GaneshNeupane01/Fashion-Recommendation-System (Myntra fashion product images), edges computed automatically"
+npm run -s export -- --checkpoint runs/shoes-ft --out assets/themes/shoes --quantize uint8 --title "Shoes" \
   --description "Draw a shoe from the side" --frame doodle --stroke-width 2 --default \
-  --licence "Research use: UT-Zappos50K photos (research only); weights trained here" --provenance "edges2shoes-mini: $PROV"
+  --data "$DATA/edges2shoes-mini" --format aligned \
+  --licence "Research use: UT-Zappos50K and Myntra product photos (research only); weights trained here" \
+  --provenance "edges2shoes-mini: $PROV; fine-tuned with 30% $FOOTWEAR"
 npm run -s export -- --checkpoint runs/handbags --out assets/themes/handbags --quantize uint8 --title "Handbags" \
   --description "Draw a bag or a purse" --frame doodle --stroke-width 2 \
   --licence "Research use: iGAN Amazon handbag photos (research only); weights trained here" --provenance "edges2handbags-mini: $PROV"
