@@ -133,86 +133,56 @@ export function col2imTransposed(colsT: Float32Array, g: ConvGeometry, dx: Float
 }
 
 /**
- * im2colTransposed as block transposes: for one filter tap (kh, kw) and one
- * output row, the inside pixels [ox, c] (row stride strideW·inC in x) become
- * rows c of colsT (row stride M). Everything outside the image stays 0.
+ * Walks the inside runs of a convolution: for each filter tap (kh, kw) and
+ * output row (b, oy) whose input row lies in the image, the output pixels
+ * [oxLo, oxHi) whose input pixels do too. `visit` gets the tap's first column
+ * index k = (kh·fW + kw)·inC, the first output pixel m, the run length, and
+ * the element offset of its first input pixel (the run's rows are strideW·inC apart).
  */
-function im2colTransposedBlocks(x: Float32Array, g: ConvGeometry, colsT: Float32Array, transpose: BlockTranspose): void {
+function forEachInsideRun(g: ConvGeometry, visit: (k: number, m: number, length: number, x: number) => void): void {
   const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
-  const m = batch * outH * outW;
   const rowStrideX = inW * inC;
   const imageStrideX = inH * rowStrideX;
-  colsT.fill(0);
-  const xp = x.byteOffset, cp = colsT.byteOffset;
   for (let kh = 0; kh < fH; kh++) {
     for (let kw = 0; kw < fW; kw++) {
       const colOff = kw * dilationW - padLeft;
       const [oxLo, oxHi] = insideColumns(colOff, strideW, inW, outW);
       if (oxHi <= oxLo) continue;
-      const kRow = (kh * fW + kw) * inC;
+      const k = (kh * fW + kw) * inC;
       for (let b = 0; b < batch; b++) {
         for (let oy = 0; oy < outH; oy++) {
           const iy = oy * strideH + kh * dilationH - padTop;
           if (iy < 0 || iy >= inH) continue;
-          const src = xp + 4 * (b * imageStrideX + iy * rowStrideX + (oxLo * strideW + colOff) * inC);
-          const dst = cp + 4 * (kRow * m + (b * outH + oy) * outW + oxLo);
-          transpose(src, oxHi - oxLo, inC, strideW * inC, dst, m, 0);
+          visit(k, (b * outH + oy) * outW + oxLo, oxHi - oxLo, b * imageStrideX + iy * rowStrideX + (oxLo * strideW + colOff) * inC);
         }
       }
     }
   }
+}
+
+/** im2colTransposed as block transposes: each inside run's [ox, c] pixels become rows c of colsT (row stride M); the rest stays 0. */
+function im2colTransposedBlocks(x: Float32Array, g: ConvGeometry, colsT: Float32Array, transpose: BlockTranspose): void {
+  const m = g.batch * g.outH * g.outW;
+  const step = g.strideW * g.inC;
+  const xp = x.byteOffset, cp = colsT.byteOffset;
+  colsT.fill(0);
+  forEachInsideRun(g, (k, mAt, n, xAt) => transpose(xp + 4 * xAt, n, g.inC, step, cp + 4 * (k * m + mAt), m, 0));
 }
 
 /** col2imTransposed as block transposes with accumulation: the adjoint of im2colTransposedBlocks. */
 function col2imTransposedBlocks(colsT: Float32Array, g: ConvGeometry, dx: Float32Array, transpose: BlockTranspose): void {
-  const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
-  const m = batch * outH * outW;
-  const rowStrideX = inW * inC;
-  const imageStrideX = inH * rowStrideX;
+  const m = g.batch * g.outH * g.outW;
+  const step = g.strideW * g.inC;
   const cp = colsT.byteOffset, xp = dx.byteOffset;
-  for (let kh = 0; kh < fH; kh++) {
-    for (let kw = 0; kw < fW; kw++) {
-      const colOff = kw * dilationW - padLeft;
-      const [oxLo, oxHi] = insideColumns(colOff, strideW, inW, outW);
-      if (oxHi <= oxLo) continue;
-      const kRow = (kh * fW + kw) * inC;
-      for (let b = 0; b < batch; b++) {
-        for (let oy = 0; oy < outH; oy++) {
-          const iy = oy * strideH + kh * dilationH - padTop;
-          if (iy < 0 || iy >= inH) continue;
-          const src = cp + 4 * (kRow * m + (b * outH + oy) * outW + oxLo);
-          const dst = xp + 4 * (b * imageStrideX + iy * rowStrideX + (oxLo * strideW + colOff) * inC);
-          transpose(src, inC, oxHi - oxLo, m, dst, strideW * inC, 1);
-        }
-      }
-    }
-  }
+  forEachInsideRun(g, (k, mAt, n, xAt) => transpose(cp + 4 * (k * m + mAt), g.inC, n, m, xp + 4 * xAt, step, 1));
 }
 
-/** col2im as block adds: for one output row and filter tap, the inside pixels' [ox, c] block of cols (row stride K). */
+/** col2im as block adds: each inside run's [ox, c] block of cols (row stride K) added into dx. */
 function col2imBlocks(cols: Float32Array, g: ConvGeometry, dx: Float32Array, addBlock: BlockAdd): void {
-  const { batch, inH, inW, inC, outH, outW, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
-  const k = fH * fW * inC;
-  const rowStrideX = inW * inC;
-  const imageStrideX = inH * rowStrideX;
+  const kAll = g.fH * g.fW * g.inC;
+  const step = g.strideW * g.inC;
   const cp = cols.byteOffset, xp = dx.byteOffset;
-  for (let kh = 0; kh < fH; kh++) {
-    for (let kw = 0; kw < fW; kw++) {
-      const colOff = kw * dilationW - padLeft;
-      const [oxLo, oxHi] = insideColumns(colOff, strideW, inW, outW);
-      if (oxHi <= oxLo) continue;
-      const tap = (kh * fW + kw) * inC;
-      for (let b = 0; b < batch; b++) {
-        for (let oy = 0; oy < outH; oy++) {
-          const iy = oy * strideH + kh * dilationH - padTop;
-          if (iy < 0 || iy >= inH) continue;
-          const src = cp + 4 * (((b * outH + oy) * outW + oxLo) * k + tap);
-          const dst = xp + 4 * (b * imageStrideX + iy * rowStrideX + (oxLo * strideW + colOff) * inC);
-          addBlock(src, oxHi - oxLo, inC, k, dst, strideW * inC);
-        }
-      }
-    }
-  }
+  forEachInsideRun(g, (k, mAt, n, xAt) => addBlock(cp + 4 * (mAt * kAll + k), n, g.inC, kAll, xp + 4 * xAt, step));
 }
 
 const TILE = 32;
