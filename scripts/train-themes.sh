@@ -18,6 +18,12 @@ train() { # name, then train flags
 }
 
 train shoes --data "$DATA/edges2shoes-mini" --format aligned --doodle-strokes 0.5 --iters "${SHOES_ITERS:-4600}" "${COMMON[@]}"
+# Stage 2 of shoes: footwear product photos (automatic edges) as 30% of the samples, fine-tuned from stage 1
+# with a linear decay from 1e-4. This is what removed the dark smear under doodled soles.
+train shoes-ft --data "$DATA/edges2shoes-mini" --format aligned --doodle-strokes 0.5 --init-from runs/shoes \
+  --extra-photos "$DATA/footwear-photos/train" --extra-share 0.3 --lr 1e-4 --epochs 0 --epochs-decay 1 --iters 3000 \
+  --size 128 --load-size 143 --ngf 24 --ndf 32 --channel-cap 96 --save-every 250 --sample-every 250 --json
 train handbags --data "$DATA/edges2handbags-mini" --format aligned --doodle-strokes 0.5 --iters "${HANDBAGS_ITERS:-1800}" "${COMMON[@]}"
+# Cats: sparse, doodle-like automatic edges (density 1.2, blur 1.4 px) on the 64 px photos.
 train cats --data "$DATA/cat-faces-64/train" --format photos --size 64 --load-size 72 --ngf 24 --ndf 32 --channel-cap 96 \
-  --epochs 1 --epochs-decay 1 --save-every 250 --sample-every 250 --json --iters "${CATS_ITERS:-2800}"
+  --edge-density 1.2 --edge-sigma 1.4 --epochs 1 --epochs-decay 1 --save-every 500 --sample-every 1000 --json --iters "${CATS_ITERS:-20000}"
