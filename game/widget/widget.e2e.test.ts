@@ -67,8 +67,22 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  // Record every widget event from the start (they bubble and are composed).
-  await page.addInitScript(() => {
+  await recordWidgetEvents(page);
+  await page.goto(`${site.origin}/examples/embed.html`);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await foreign?.close();
+  await cdn?.close();
+  await isolated?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** Records every widget event on `p` from the start (they bubble and are composed) into window.__events. */
+async function recordWidgetEvents(p: Page): Promise<void> {
+  await p.addInitScript(() => {
     const w = window as unknown as { __events: unknown[] };
     w.__events = [];
     for (const type of ['ready', 'photo', 'error']) {
@@ -85,17 +99,7 @@ beforeAll(async () => {
       });
     }
   });
-  await page.goto(`${site.origin}/examples/embed.html`);
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await foreign?.close();
-  await cdn?.close();
-  await isolated?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+}
 
 const events = (p: Page): Promise<Recorded[]> => p.evaluate(() => (window as unknown as { __events: Recorded[] }).__events);
 
@@ -401,16 +405,7 @@ describe('<doodle-photo> in headless Chromium', () => {
   it('works from another origin (a CDN with CORS) in a page with hostile global CSS', async () => {
     const other = await browser.newPage({ viewport: { width: 800, height: 600 } });
     try {
-      await other.addInitScript(() => {
-        const w = window as unknown as { __events: unknown[] };
-        w.__events = [];
-        for (const type of ['ready', 'photo', 'error']) {
-          document.addEventListener(type, (e) => {
-            const d = (e as CustomEvent).detail ?? {};
-            w.__events.push({ type, id: (e.target as HTMLElement).id, t: 0, detail: { code: d.code, message: d.message, backend: d.backend } });
-          });
-        }
-      });
+      await recordWidgetEvents(other);
       await other.goto(`${site.origin}/pages/cdn.html`);
       const ready = await waitForEvent(other, (e) => e.type === 'ready' || e.type === 'error');
       expect(ready.type, JSON.stringify(ready.detail)).toBe('ready');
@@ -436,16 +431,7 @@ describe('<doodle-photo> in headless Chromium', () => {
   it('works on a cross-origin isolated page (single-threaded SIMD wasm: bundled tfjs threads do not start)', async () => {
     const other = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     try {
-      await other.addInitScript(() => {
-        const w = window as unknown as { __events: unknown[] };
-        w.__events = [];
-        for (const type of ['ready', 'photo', 'error']) {
-          document.addEventListener(type, (e) => {
-            const d = (e as CustomEvent).detail ?? {};
-            w.__events.push({ type, id: (e.target as HTMLElement).id, t: 0, detail: { code: d.code, message: d.message, backend: d.backend } });
-          });
-        }
-      });
+      await recordWidgetEvents(other);
       const pageErrors: string[] = [];
       other.on('pageerror', (err) => pageErrors.push(err.message));
       await other.goto(`${isolated.origin}/examples/embed.html`);
@@ -469,15 +455,8 @@ describe('<doodle-photo> in headless Chromium', () => {
     try {
       await other.addInitScript(() => {
         delete (window as unknown as { OffscreenCanvas?: unknown }).OffscreenCanvas;
-        const w = window as unknown as { __events: unknown[] };
-        w.__events = [];
-        for (const type of ['ready', 'photo', 'error']) {
-          document.addEventListener(type, (e) => {
-            const d = (e as CustomEvent).detail ?? {};
-            w.__events.push({ type, id: (e.target as HTMLElement).id, t: 0, detail: { code: d.code, message: d.message, backend: d.backend } });
-          });
-        }
       });
+      await recordWidgetEvents(other);
       const errors: string[] = [];
       other.on('pageerror', (err) => errors.push(err.message));
       await other.goto(`${site.origin}/examples/embed.html`);
