@@ -109,23 +109,14 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   const config = modelConfigFrom(options);
 
   const open = ctx.openData ?? openDataset;
-  const mainDataset = await open({
-    format: options.format,
-    dir: options.data ?? undefined,
-    split: 'train',
-    direction: options.direction,
-    size: options.size,
-    loadSize: options.loadSize,
-    flip: options.flip,
-    seed: options.seed,
-    doodleStrokes: options.doodleStrokes,
-    edges: edgeStyleOf(options),
-  });
+  // What the training stream needs from any dataset (the main one and --extra-photos).
+  const stream = {
+    split: 'train' as const, direction: options.direction, size: options.size, loadSize: options.loadSize,
+    flip: options.flip, seed: options.seed, edges: edgeStyleOf(options),
+  };
+  const mainDataset = await open({ ...stream, format: options.format, dir: options.data ?? undefined, doodleStrokes: options.doodleStrokes });
   const dataset = options.extraPhotos
-    ? mixDatasets(mainDataset, await open({
-      format: 'photos', dir: options.extraPhotos, split: 'train', direction: options.direction, size: options.size,
-      loadSize: options.loadSize, flip: options.flip, seed: options.seed, edges: edgeStyleOf(options),
-    }), options.extraShare)
+    ? mixDatasets(mainDataset, await open({ ...stream, format: 'photos', dir: options.extraPhotos }), options.extraShare)
     : mainDataset;
   if (dataset.skipped.length) {
     ctx.progress.event('warning', {

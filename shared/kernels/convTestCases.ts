@@ -2,7 +2,7 @@
 // pix2pix shapes plus seeded random ones), and helpers to run the same op on
 // two backends and compare. Used by shared/kernels and trainer/kernels tests.
 import * as tf from '@tensorflow/tfjs';
-import { setSimdDataMovers } from './wasm_util.js';
+import { setDataMovers } from './wasm_util.js';
 import { expect } from 'vitest';
 import { Rng } from '../random';
 
@@ -90,11 +90,11 @@ export function expectClose(actual: Float32Array, expected: Float32Array, tol = 
  */
 export async function withBothDataMovers(check: () => Promise<void>): Promise<void> {
   for (const simd of [true, false]) {
-    setSimdDataMovers(simd);
+    setDataMovers(simd);
     try {
       await check();
     } finally {
-      setSimdDataMovers(true);
+      setDataMovers(true);
     }
   }
 }

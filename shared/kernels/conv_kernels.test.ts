@@ -6,7 +6,7 @@ import path from 'node:path';
 import { convForwardConfigs, setConvRoute } from './conv2d.js';
 import { registerWasmInferenceKernels, replaceKernel, wasmInferenceKernelsRegistered } from './index.js';
 import { CASES, describeCase, expectClose, onBackend, outShape, randomData, withBothDataMovers } from './convTestCases';
-import { setSimdDataMovers, simdDataMoversFor, transpose2d, type WasmBackendLike } from './wasm_util.js';
+import { setDataMovers, simdDataMoversFor, transpose2d, type WasmBackendLike } from './wasm_util.js';
 
 /** The SIMD wasm build from node_modules, single-threaded (Node cannot start the threaded build's worker). */
 async function useWasm(): Promise<void> {
@@ -103,7 +103,7 @@ describe('transpose2d on the wasm heap', () => {
     const expected = new Float32Array(rows * cols);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected[c * rows + r] = data[r * cols + c];
     for (const simd of [true, false]) {
-      setSimdDataMovers(simd);
+      setDataMovers(simd);
       try {
         const info = transpose2d(backend, { dataId: x.dataId, shape: x.shape, dtype: 'float32' }, rows, cols);
         const out = tf.engine().makeTensorFromTensorInfo(info);
@@ -111,7 +111,7 @@ describe('transpose2d on the wasm heap', () => {
         expect(Array.from(out.dataSync())).toEqual(Array.from(expected));
         out.dispose();
       } finally {
-        setSimdDataMovers(true);
+        setDataMovers(true);
       }
     }
     x.dispose();

@@ -41,6 +41,3 @@ export function heapModuleExports(backend: unknown, base64: string): WebAssembly
   }
   return exports;
 }
-
-/** Byte offset of a typed array view in the wasm heap (what the modules take as pointers). */
-export const heapPointer = (view: ArrayBufferView): number => view.byteOffset;

@@ -18,13 +18,13 @@ export type BlockAdd = (src: number, rows: number, cols: number, srcStride: numb
  * The two block operations all of im2col/col2im are made of: the SIMD module
  * in data_movers.wat, or typescriptDataMovers below where it cannot run.
  */
-export interface SimdDataMovers {
+export interface DataMovers {
   transpose: BlockTranspose;
   addBlock: BlockAdd;
 }
 
 /** The block operations as TypeScript loops over `heap` (a Float32Array over the whole wasm memory). */
-export function typescriptDataMovers(heap: Float32Array): SimdDataMovers {
+export function typescriptDataMovers(heap: Float32Array): DataMovers {
   return {
     transpose(src, rows, cols, srcStride, dst, dstStride, add) {
       for (let r = 0; r < rows; r++) {
@@ -45,7 +45,7 @@ export function typescriptDataMovers(heap: Float32Array): SimdDataMovers {
 }
 
 /** `movers`, or the TypeScript ones over the heap `view` lives in. */
-const moversFor = (view: Float32Array, movers: SimdDataMovers | null | undefined): SimdDataMovers =>
+const moversFor = (view: Float32Array, movers: DataMovers | null | undefined): DataMovers =>
   movers ?? typescriptDataMovers(new Float32Array(view.buffer));
 
 /** Output columns [lo, hi) whose input column ox·stride + colOff lies inside [0, inW). */
@@ -89,7 +89,7 @@ function forEachInsideRun(g: ConvGeometry, visit: (k: number, m: number, length:
  * is a plain GEMM. Each inside run's [ox, c] pixels become rows c of colsT.
  * x and colsT must be views of the same wasm heap (so must dx and cols below).
  */
-export function im2colTransposed(x: Float32Array, g: ConvGeometry, colsT: Float32Array, movers?: SimdDataMovers | null): void {
+export function im2colTransposed(x: Float32Array, g: ConvGeometry, colsT: Float32Array, movers?: DataMovers | null): void {
   const { transpose } = moversFor(x, movers);
   const m = g.batch * g.outH * g.outW;
   const step = g.strideW * g.inC;
@@ -103,7 +103,7 @@ export function im2colTransposed(x: Float32Array, g: ConvGeometry, colsT: Float3
  * lands inside the image — each inside run's [ox, c] block of cols (row
  * stride K) added into dx. dx must be zeroed by the caller.
  */
-export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array, movers?: SimdDataMovers | null): void {
+export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array, movers?: DataMovers | null): void {
   const { addBlock } = moversFor(dx, movers);
   const kAll = g.fH * g.fW * g.inC;
   const step = g.strideW * g.inC;
@@ -112,7 +112,7 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array, mo
 }
 
 /** col2im from the transposed layout colsT[K, M] (what W[K, outC] · dyᵀ[outC, M] produces). dx must be zeroed. */
-export function col2imTransposed(colsT: Float32Array, g: ConvGeometry, dx: Float32Array, movers?: SimdDataMovers | null): void {
+export function col2imTransposed(colsT: Float32Array, g: ConvGeometry, dx: Float32Array, movers?: DataMovers | null): void {
   const { transpose } = moversFor(dx, movers);
   const m = g.batch * g.outH * g.outW;
   const step = g.strideW * g.inC;

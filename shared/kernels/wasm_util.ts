@@ -4,8 +4,8 @@
  * kernels (XNNPACK matmul, transpose) for the heavy lifting.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapModuleExports, heapPointer } from './heapModule.js';
-import { transposeInto, type BlockAdd, type BlockTranspose, type SimdDataMovers } from './im2col.js';
+import { heapModuleExports } from './heapModule.js';
+import { transposeInto, type BlockAdd, type BlockTranspose, type DataMovers } from './im2col.js';
 import { WASM_BASE64 as DATA_MOVERS_WASM } from './data_movers.wasm.js';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
@@ -41,17 +41,21 @@ export function matmul(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorI
   return out;
 }
 
-let useSimdDataMovers = true;
+let useDataMovers = true;
 /** Tests and benches: force the TypeScript loops (false) or allow the SIMD module (true, the default). */
-export function setSimdDataMovers(enabled: boolean): void {
-  useSimdDataMovers = enabled;
+export function setDataMovers(enabled: boolean): void {
+  useDataMovers = enabled;
 }
 
+const moversByInstance = new WeakMap<WebAssembly.Exports, DataMovers>();
 /** The SIMD data movers (data_movers.wat) on this backend's heap, or null (then the TypeScript loops run). */
-export function simdDataMoversFor(backend: unknown): SimdDataMovers | null {
-  if (!useSimdDataMovers) return null;
+export function simdDataMoversFor(backend: unknown): DataMovers | null {
+  if (!useDataMovers) return null;
   const exports = heapModuleExports(backend, DATA_MOVERS_WASM);
-  return exports ? { transpose: exports.transpose as BlockTranspose, addBlock: exports.addBlock as BlockAdd } : null;
+  if (!exports) return null;
+  let movers = moversByInstance.get(exports);
+  if (!movers) moversByInstance.set(exports, (movers = { transpose: exports.transpose as BlockTranspose, addBlock: exports.addBlock as BlockAdd }));
+  return movers;
 }
 
 /**
@@ -64,7 +68,7 @@ export function transpose2d(backend: WasmBackendLike, x: tf.TensorInfo, rows: nu
   const src = backend.typedArrayFromHeap(view(x, [rows * cols]));
   const dst = backend.typedArrayFromHeap(out);
   const simd = simdDataMoversFor(backend);
-  if (simd) simd.transpose(heapPointer(src), rows, cols, cols, heapPointer(dst), rows, 0);
+  if (simd) simd.transpose(src.byteOffset, rows, cols, cols, dst.byteOffset, rows, 0);
   else transposeInto(src, rows, cols, dst);
   return out;
 }

@@ -121,6 +121,11 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
   try {
     const config = state.config;
     const direction = state.options.direction;
+    // How the game frames drawings for this model: only the hints given.
+    const input: NonNullable<ThemeJson['input']> = {};
+    if (opts.frame) input.frame = opts.frame;
+    if (opts.strokeWidth) input.strokeWidth = opts.strokeWidth;
+    if (opts.margin !== undefined) input.margin = opts.margin;
     const meta: ThemeMeta = {
       name,
       title: opts.title ?? name.charAt(0).toUpperCase() + name.slice(1),
@@ -142,9 +147,7 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
         options: state.options,
       },
       metrics: null,
-      ...(opts.frame || opts.strokeWidth || opts.margin !== undefined
-        ? { input: { ...(opts.frame ? { frame: opts.frame } : {}), ...(opts.strokeWidth ? { strokeWidth: opts.strokeWidth } : {}), ...(opts.margin !== undefined ? { margin: opts.margin } : {}) } }
-        : {}),
+      ...(Object.keys(input).length ? { input } : {}),
     };
     const packed = await packTheme(generator, meta, opts.quantize);
     const fallbacks = packed.report.filter((r) => r.note);
