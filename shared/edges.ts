@@ -355,8 +355,8 @@ export function thicken(mask: Uint8Array, w: number, h: number, width: number): 
   return out;
 }
 
-/** Draws a 1-pixel 8-connected line (Bresenham), clipped to the image. */
-function drawLine(m: Uint8Array, w: number, h: number, x0: number, y0: number, x1: number, y1: number): void {
+/** Draws a 1-pixel 8-connected line (Bresenham) between integer points, clipped to the image. */
+export function drawLine(m: Uint8Array, w: number, h: number, x0: number, y0: number, x1: number, y1: number): void {
   const dx = Math.abs(x1 - x0), dy = -Math.abs(y1 - y0);
   const sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
   let err = dx + dy;

@@ -20,6 +20,8 @@ export interface TrainOptions {
   edgeDensity: number;
   /** Photos data: pre-blur σ in pixels for automatic edges (null: 1.5 px per 256 px of side, at least 0.8). */
   edgeSigma: number | null;
+  /** Photos data of aligned faces: share of training samples given a synthetic face sketch (head outline, ears, whiskers; trainer/data/faceSketch). */
+  faceSketch: number;
   /** A folder of plain photos mixed into training through the photos path (automatic edges). */
   extraPhotos: string | null;
   /** Share of training samples drawn from `extraPhotos` (0..1, exclusive). */
@@ -61,6 +63,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   doodleStrokes: 0.5,
   edgeDensity: 3,
   edgeSigma: null,
+  faceSketch: 0,
   extraPhotos: null,
   extraShare: 0.3,
   initFrom: null,
@@ -93,7 +96,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
  * The rest (backend, iteration budget, logging) may change on resume.
  */
 export const RUN_DEFINING_OPTIONS = [
-  'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'doodleStrokes', 'edgeDensity', 'edgeSigma', 'extraPhotos', 'extraShare', 'initFrom',
+  'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'doodleStrokes', 'edgeDensity', 'edgeSigma', 'faceSketch', 'extraPhotos', 'extraShare', 'initFrom',
   'ngf', 'ndf', 'nLayersD', 'depth', 'channelCap',
   'norm', 'dropout', 'ganMode', 'lambdaL1', 'lr', 'beta1', 'batch', 'epochs', 'epochsDecay', 'seed',
 ] as const satisfies readonly (keyof TrainOptions)[];

@@ -37,6 +37,22 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 describe('photos dataset', () => {
+  it('--face-sketch: training samples get extra face-doodle lines, validation samples never', async () => {
+    const dir = path.join(root, 'flat');
+    const plain = await openDataset(base(dir));
+    const sketched = await openDataset(base(dir, { faceSketch: 1 }));
+    let plainInk = 0, sketchedInk = 0;
+    for (let i = 0; i < 8; i++) {
+      plainInk += darkPixels((await plain.sample(i % plain.length, new Rng(i), true)).edges);
+      sketchedInk += darkPixels((await sketched.sample(i % sketched.length, new Rng(i), true)).edges);
+    }
+    expect(sketchedInk).toBeGreaterThan(1.3 * plainInk);
+    expect(sketched.describe()).toMatch(/face sketch 100%/);
+    const valPlain = await plain.sample(0, new Rng(9), false);
+    const valSketched = await sketched.sample(0, new Rng(9), false);
+    expect(valSketched.edges).toEqual(valPlain.edges);
+  });
+
   it('computes hand-drawn-looking edges around the object, skips broken files', async () => {
     const train = await openDataset(base(path.join(root, 'flat')));
     const val = await openDataset(base(path.join(root, 'flat'), { split: 'val' }));

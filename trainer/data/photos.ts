@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { photoToEdges, renderEdgeImage, strokeAugment } from '../../shared/edges';
 import { Rng } from '../../shared/random';
+import { addFaceSketch } from './faceSketch';
 import { cropFlip, hashString, mixSeed, pickCrop, strokeWidthsFor, toSigned } from './augment';
 import { decodeResized, listFolder, probeFile, resizeSquare } from './decode';
 import { FolderCache, skippedSummary } from './folder';
@@ -88,7 +89,7 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
     name,
     describe: () =>
       `photos ${path.relative(path.dirname(path.resolve(dir)), path.resolve(where))} (${split}): ${cache.length} photos` +
-      `${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, automatic edges${styleNote} + hand-drawn strokes, ${opts.direction}, ` +
+      `${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, automatic edges${styleNote} + hand-drawn strokes${opts.faceSketch ? `, face sketch ${Math.round(opts.faceSketch * 100)}%` : ''}, ${opts.direction}, ` +
       `resize ${loadSize} → crop ${size}${opts.flip ? ', flip' : ''}`,
     async sample(index: number, rng: Rng, augment: boolean): Promise<Sample> {
       const full = await cache.get(index);
@@ -98,7 +99,9 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
         if (!mask) masks.set(index, (mask = photoToEdges(full, loadSize, loadSize, 3, edgeStyle)));
         const p = pickCrop(rng, loadSize, size, opts.flip);
         photo = cropFlip(full, loadSize, 3, size, p);
-        const drawn = strokeAugment(cropFlip(mask, loadSize, 1, size, p), size, size, rng, strokeWidthsFor(size));
+        let cropped = cropFlip(mask, loadSize, 1, size, p);
+        if (opts.faceSketch && rng.chance(opts.faceSketch)) cropped = addFaceSketch(cropped, size, rng);
+        const drawn = strokeAugment(cropped, size, size, rng, strokeWidthsFor(size));
         edges = renderEdgeImage(drawn, size, size);
       } else {
         let hit = plain.get(index);

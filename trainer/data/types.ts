@@ -36,6 +36,8 @@ export interface DatasetOptions {
    * strokes. 0 keeps the dataset's own edges.
    */
   doodleStrokes?: number;
+  /** Photos data only: probability that a training sample gets a synthetic face sketch (trainer/data/faceSketch). */
+  faceSketch?: number;
   /** Photos data only: how automatic edges are drawn (see PhotoEdgeOptions in shared/edges). */
   edges?: PhotoEdgeStyle;
   /**

@@ -1,0 +1,89 @@
+/**
+ * Face-sketch augmentation for photos of aligned faces (cat-faces-64 and the
+ * like). Such crops sit inside the head: the head outline, the ears and the
+ * whiskers that everyone draws in a face doodle are outside the frame or not
+ * found by an edge detector, so a model trained on the photos' own edges
+ * reads a doodle's outline and whiskers as fur edges and paints a fur field.
+ * This adds those drawing conventions, synthetically and at random, around
+ * the photo's real edges: the model learns that they mean "a face around
+ * here" and keeps drawing the face from the features it can see (eyes, nose).
+ *
+ * The geometry is in fractions of the side and assumes the alignment of
+ * cat-faces-64, measured on its mean image: eyes at about (0.28, 0.42) and
+ * (0.72, 0.42), nose tip at (0.5, 0.66). No doodles are involved.
+ */
+import { drawLine } from '../../shared/edges';
+import type { Rng } from '../../shared/random';
+
+/** Where the parts go, as fractions of the side (the face is centred on x = 0.5). */
+const NOSE_Y = 0.66;
+/** Head centre height: lower than the eyes, as drawn (a doodle's eyes sit in the upper half of the head). */
+const HEAD_CENTRE_Y = 0.55;
+
+/** How often each part is drawn, given that a sample gets a sketch. */
+const PART_CHANCE = { outline: 0.8, ears: 0.75, whiskers: 0.6, mouth: 0.35 } as const;
+
+type Point = [number, number];
+
+/** Draws a polyline of fractional points (scaled by `size`) into the mask. */
+function drawPolyline(mask: Uint8Array, size: number, points: Point[]): void {
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1];
+    const [x1, y1] = points[i];
+    drawLine(mask, size, size, Math.round(x0 * size), Math.round(y0 * size), Math.round(x1 * size), Math.round(y1 * size));
+  }
+}
+
+/**
+ * Returns a copy of the `size`×`size` edge mask (1 = edge) with some of a
+ * face doodle's conventions drawn in: a head outline hugging the frame (parts
+ * of it fall outside), ears on top of it, whiskers from the muzzle, a "w"
+ * mouth. Each part is drawn with its own probability, its size and place
+ * jittered; lines are 1 px (the stroke augmentation that follows gives them
+ * width and wobble).
+ */
+export function addFaceSketch(mask: Uint8Array, size: number, rng: Rng): Uint8Array {
+  const out = mask.slice();
+  const cx = 0.5 + 0.03 * rng.normal();
+  // From a head that hugs the frame (ears outside it) to one drawn smaller, ears inside: doodles are framed
+  // by their ink, so where the head lands depends on the ears and whiskers around it.
+  const cy = HEAD_CENTRE_Y + rng.uniform(-0.05, 0.06);
+  const rx = rng.uniform(0.38, 0.6);
+  const ry = rx * rng.uniform(0.85, 1.05);
+  const onHead = (angle: number, scale = 1): Point => [cx + scale * rx * Math.cos(angle), cy + scale * ry * Math.sin(angle)];
+
+  if (rng.chance(PART_CHANCE.outline)) {
+    const steps = 48;
+    drawPolyline(out, size, Array.from({ length: steps + 1 }, (_, i) => onHead((2 * Math.PI * i) / steps)));
+  }
+  if (rng.chance(PART_CHANCE.ears)) {
+    // Up is angle -π/2 (y grows downwards). Each ear: a triangle standing on the head between two angles.
+    for (const side of [-1, 1]) {
+      const inner = -Math.PI / 2 + side * rng.uniform(0.2, 0.4);
+      const outer = inner + side * rng.uniform(0.4, 0.65);
+      const tip = onHead((inner + outer) / 2 + side * rng.uniform(0, 0.2), rng.uniform(1.25, 1.5));
+      drawPolyline(out, size, [onHead(inner), tip, onHead(outer)]);
+    }
+  }
+  const noseY = NOSE_Y + rng.uniform(-0.03, 0.04);
+  if (rng.chance(PART_CHANCE.whiskers)) {
+    const perSide = rng.int(2, 3);
+    for (const side of [-1, 1]) {
+      const startX = cx + side * rng.uniform(0.09, 0.16);
+      for (let k = 0; k < perSide; k++) {
+        // Fanned: from slightly up to slightly down, outwards.
+        const angle = -0.3 + (0.6 * k) / (perSide - 1) + 0.08 * rng.normal();
+        const length = rng.uniform(0.25, 0.45);
+        const startY = noseY + 0.02 + 0.03 * (k - (perSide - 1) / 2);
+        drawPolyline(out, size, [[startX, startY], [startX + side * length * Math.cos(angle), startY + length * Math.sin(angle)]]);
+      }
+    }
+  }
+  if (rng.chance(PART_CHANCE.mouth)) {
+    const w = rng.uniform(0.06, 0.1);
+    const y = noseY + rng.uniform(0.06, 0.1);
+    const dip = rng.uniform(0.03, 0.05);
+    drawPolyline(out, size, [[cx - w, y - dip / 2], [cx - w / 2, y + dip / 2], [cx, y - dip / 3], [cx + w / 2, y + dip / 2], [cx + w, y - dip / 2]]);
+  }
+  return out;
+}
