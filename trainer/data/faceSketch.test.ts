@@ -23,20 +23,22 @@ describe('addFaceSketch', () => {
     expect(addFaceSketch(photoEdges, SIZE, new Rng(3))).toEqual(sketched);
   });
 
-  it('draws a face layout: lines around the border, whiskers at the sides, the centre left to the photo', () => {
-    const totals = { border: 0, whiskerSides: 0, centre: 0, all: 0 };
+  it('draws a face layout: lines around the border, eyes and whiskers where the aligned photos have them, the brow left to the photo', () => {
+    const totals = { border: 0, whiskerSides: 0, eyes: 0, brow: 0, all: 0 };
     for (let seed = 0; seed < 200; seed++) {
       const m = addFaceSketch(new Uint8Array(SIZE * SIZE), SIZE, new Rng(seed));
       totals.all += ink(m);
       totals.border += inkIn(m, 0, 1, 0, 0.12) + inkIn(m, 0, 1, 0.88, 1) + inkIn(m, 0, 0.12, 0.12, 0.88) + inkIn(m, 0.88, 1, 0.12, 0.88);
       totals.whiskerSides += inkIn(m, 0, 0.35, 0.55, 0.85) + inkIn(m, 0.65, 1, 0.55, 0.85);
-      totals.centre += inkIn(m, 0.3, 0.7, 0.3, 0.55); // eyes and brow: the photo's own edges
+      totals.eyes += inkIn(m, 0.18, 0.38, 0.34, 0.5) + inkIn(m, 0.62, 0.82, 0.34, 0.5);
+      totals.brow += inkIn(m, 0.4, 0.6, 0.3, 0.55); // between the eyes: the photo's own edges
     }
     // The 12% border ring is 42% of the image; the outline and ears put more than that share of the ink there.
-    expect(totals.border / totals.all).toBeGreaterThan(0.45);
+    expect(totals.border / totals.all).toBeGreaterThan(0.42);
     expect(totals.whiskerSides / totals.all).toBeGreaterThan(0.25);
-    // The eye band (10% of the image) gets far less than its share.
-    expect(totals.centre / totals.all).toBeLessThan(0.02);
+    // The brow (5% of the image) gets far less than its share; the eye spots (6%) much more than the brow.
+    expect(totals.brow / totals.all).toBeLessThan(0.01);
+    expect(totals.eyes).toBeGreaterThan(10 * totals.brow);
   });
 
   it('varies from sample to sample, and mirrors itself on average', () => {

@@ -6,7 +6,8 @@
  * reads a doodle's outline and whiskers as fur edges and paints a fur field.
  * This adds those drawing conventions, synthetically and at random, around
  * the photo's real edges: the model learns that they mean "a face around
- * here" and keeps drawing the face from the features it can see (eyes, nose).
+ * here" and keeps drawing the face from the features it can see, and that a
+ * doodle's dot eyes and triangle nose mean the eyes and nose of the photo.
  *
  * The geometry is in fractions of the side and assumes the alignment of
  * cat-faces-64, measured on its mean image: eyes at about (0.28, 0.42) and
@@ -17,11 +18,13 @@ import type { Rng } from '../../shared/random';
 
 /** Where the parts go, as fractions of the side (the face is centred on x = 0.5). */
 const NOSE_Y = 0.66;
+const EYE_Y = 0.42;
+const EYE_DX = 0.22;
 /** Head centre height: lower than the eyes, as drawn (a doodle's eyes sit in the upper half of the head). */
 const HEAD_CENTRE_Y = 0.55;
 
 /** How often each part is drawn, given that a sample gets a sketch. */
-const PART_CHANCE = { outline: 0.8, ears: 0.75, whiskers: 0.6, mouth: 0.35 } as const;
+const PART_CHANCE = { outline: 0.8, ears: 0.75, eyes: 0.6, nose: 0.5, whiskers: 0.6, mouth: 0.35 } as const;
 
 type Point = [number, number];
 
@@ -34,11 +37,18 @@ function drawPolyline(mask: Uint8Array, size: number, points: Point[]): void {
   }
 }
 
+/** A closed polygon approximating a circle (at least 2 px across, so the stroke augmentation keeps it). */
+function circle(x: number, y: number, r: number, size: number): Point[] {
+  const radius = Math.max(r, 1 / size);
+  const steps = 12;
+  return Array.from({ length: steps + 1 }, (_, i) => [x + radius * Math.cos((2 * Math.PI * i) / steps), y + radius * Math.sin((2 * Math.PI * i) / steps)] as Point);
+}
+
 /**
  * Returns a copy of the `size`×`size` edge mask (1 = edge) with some of a
  * face doodle's conventions drawn in: a head outline hugging the frame (parts
- * of it fall outside), ears on top of it, whiskers from the muzzle, a "w"
- * mouth. Each part is drawn with its own probability, its size and place
+ * of it fall outside), ears on top of it, dots or rings for eyes, a triangle
+ * nose, whiskers from the muzzle, a "w" mouth. Each part is drawn with its own probability, its size and place
  * jittered; lines are 1 px (the stroke augmentation that follows gives them
  * width and wobble).
  */
@@ -65,7 +75,20 @@ export function addFaceSketch(mask: Uint8Array, size: number, rng: Rng): Uint8Ar
       drawPolyline(out, size, [onHead(inner), tip, onHead(outer)]);
     }
   }
+  // Eyes and nose go where the aligned photo has them: they teach the model that a drawn dot or ring is an
+  // eye and a small triangle a nose (the photo's own edges there are often too faint to survive).
+  if (rng.chance(PART_CHANCE.eyes)) {
+    const dx = EYE_DX + rng.uniform(-0.03, 0.03);
+    const y = EYE_Y + rng.uniform(-0.03, 0.03);
+    const r = rng.chance(0.5) ? rng.uniform(0, 0.02) : rng.uniform(0.04, 0.08);
+    for (const side of [-1, 1]) drawPolyline(out, size, circle(cx + side * dx, y, r, size));
+  }
   const noseY = NOSE_Y + rng.uniform(-0.03, 0.04);
+  if (rng.chance(PART_CHANCE.nose)) {
+    const w = rng.uniform(0.025, 0.045);
+    const top = noseY - rng.uniform(0.03, 0.05);
+    drawPolyline(out, size, [[cx - w, top], [cx + w, top], [cx, noseY], [cx - w, top]]);
+  }
   if (rng.chance(PART_CHANCE.whiskers)) {
     const perSide = rng.int(2, 3);
     for (const side of [-1, 1]) {
