@@ -22,6 +22,8 @@ export interface TrainOptions {
   edgeSigma: number | null;
   /** Photos data of aligned faces: share of training samples given a synthetic face sketch (head outline, ears, whiskers; trainer/data/faceSketch). */
   faceSketch: number;
+  /** Photos data of aligned faces: share of training samples whose face is shrunk into a head with ears on a plain backdrop (trainer/data/headComposite). */
+  faceComposite: number;
   /** A folder of plain photos mixed into training through the photos path (automatic edges). */
   extraPhotos: string | null;
   /** Share of training samples drawn from `extraPhotos` (0..1, exclusive). */
@@ -64,6 +66,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   edgeDensity: 3,
   edgeSigma: null,
   faceSketch: 0,
+  faceComposite: 0,
   extraPhotos: null,
   extraShare: 0.3,
   initFrom: null,
@@ -96,7 +99,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
  * The rest (backend, iteration budget, logging) may change on resume.
  */
 export const RUN_DEFINING_OPTIONS = [
-  'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'doodleStrokes', 'edgeDensity', 'edgeSigma', 'faceSketch', 'extraPhotos', 'extraShare', 'initFrom',
+  'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'doodleStrokes', 'edgeDensity', 'edgeSigma', 'faceSketch', 'faceComposite', 'extraPhotos', 'extraShare', 'initFrom',
   'ngf', 'ndf', 'nLayersD', 'depth', 'channelCap',
   'norm', 'dropout', 'ganMode', 'lambdaL1', 'lr', 'beta1', 'batch', 'epochs', 'epochsDecay', 'seed',
 ] as const satisfies readonly (keyof TrainOptions)[];

@@ -114,7 +114,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
     split: 'train' as const, direction: options.direction, size: options.size, loadSize: options.loadSize,
     flip: options.flip, seed: options.seed, edges: edgeStyleOf(options),
   };
-  const mainDataset = await open({ ...stream, format: options.format, dir: options.data ?? undefined, doodleStrokes: options.doodleStrokes, faceSketch: options.faceSketch });
+  const mainDataset = await open({ ...stream, format: options.format, dir: options.data ?? undefined, doodleStrokes: options.doodleStrokes, faceSketch: options.faceSketch, faceComposite: options.faceComposite });
   const dataset = options.extraPhotos
     ? mixDatasets(mainDataset, await open({ ...stream, format: 'photos', dir: options.extraPhotos }), options.extraShare)
     : mainDataset;

@@ -28,6 +28,7 @@ export function buildProgram(): Command {
       .option('--edge-density <n>', `photos data: automatic-edge density, strong edge pixels per image side (default ${d.edgeDensity}; lower = sparser, more doodle-like)`, parseNumberFlag('edge-density', { min: 0 }))
       .option('--edge-sigma <px>', 'photos data: blur σ before edge detection, in pixels (default 1.5 per 256 px of side, at least 0.8)', parseNumberFlag('edge-sigma', { min: 0 }))
       .option('--face-sketch <p>', 'photos data of aligned faces: share of training samples given a synthetic face doodle (head outline, ears, whiskers, mouth) around the photo\'s edges, 0..1 (default 0)', parseNumberFlag('face-sketch', { min: 0 }))
+      .option('--face-composite <p>', 'photos data of aligned faces: share of training samples whose face is shrunk into a whole head (outline, ears, plain backdrop), 0..1 (default 0)', parseNumberFlag('face-composite', { min: 0 }))
       .option('--extra-photos <dir>', 'also train on this folder of plain photos (automatic edges, as --format photos)')
       .option('--extra-share <p>', `share of training samples taken from --extra-photos, 0..1 (default ${d.extraShare})`, parseNumberFlag('extra-share', { min: 0 }))
       .option('--init-from <runDir>', 'start from this run\'s checkpoint (same model flags) instead of random weights: fine-tuning')
@@ -58,7 +59,7 @@ export function buildProgram(): Command {
 }
 
 const FLAG_TO_OPTION: Record<string, keyof TrainOptions> = {
-  data: 'data', format: 'format', direction: 'direction', size: 'size', loadSize: 'loadSize', flip: 'flip', doodleStrokes: 'doodleStrokes', edgeDensity: 'edgeDensity', edgeSigma: 'edgeSigma', faceSketch: 'faceSketch', extraPhotos: 'extraPhotos', extraShare: 'extraShare', initFrom: 'initFrom', ngf: 'ngf', ndf: 'ndf',
+  data: 'data', format: 'format', direction: 'direction', size: 'size', loadSize: 'loadSize', flip: 'flip', doodleStrokes: 'doodleStrokes', edgeDensity: 'edgeDensity', edgeSigma: 'edgeSigma', faceSketch: 'faceSketch', faceComposite: 'faceComposite', extraPhotos: 'extraPhotos', extraShare: 'extraShare', initFrom: 'initFrom', ngf: 'ngf', ndf: 'ndf',
   nLayersD: 'nLayersD', depth: 'depth', channelCap: 'channelCap', norm: 'norm', dropout: 'dropout', ganMode: 'ganMode',
   lambdaL1: 'lambdaL1', lr: 'lr', beta1: 'beta1', batch: 'batch', epochs: 'epochs', epochsDecay: 'epochsDecay', iters: 'iters',
   backend: 'backend', out: 'out', seed: 'seed', saveEvery: 'saveEvery', sampleEvery: 'sampleEvery', json: 'json',
@@ -82,8 +83,10 @@ export function resolveOptions(given: Partial<TrainOptions>): TrainOptions {
   if ((given.epochs !== undefined || given.epochsDecay !== undefined) && given.iters === undefined) merged.iters = null;
   if (format !== 'synthetic' && !merged.data) throw new UsageError(`--format ${format} needs --data <dir>`);
   if (merged.extraPhotos && format === 'synthetic') throw new UsageError('--extra-photos needs --data <dir> (it is mixed into a real dataset)');
-  if (merged.faceSketch > 1) throw new UsageError(`--face-sketch is a probability (0..1), got ${merged.faceSketch}`);
-  if (merged.faceSketch > 0 && format !== 'photos') throw new UsageError('--face-sketch works on --format photos (aligned face photos with automatic edges)');
+  for (const [flag, value] of [['--face-sketch', merged.faceSketch], ['--face-composite', merged.faceComposite]] as const) {
+    if (value > 1) throw new UsageError(`${flag} is a probability (0..1), got ${value}`);
+    if (value > 0 && format !== 'photos') throw new UsageError(`${flag} works on --format photos (aligned face photos with automatic edges)`);
+  }
   if (!(merged.extraShare > 0 && merged.extraShare < 1)) throw new UsageError(`--extra-share must be between 0 and 1 (exclusive), got ${merged.extraShare}`);
   if (merged.loadSize < merged.size) throw new UsageError(`--load-size ${merged.loadSize} is smaller than --size ${merged.size}`);
   const problems = configProblems(modelConfigFrom(merged));

@@ -26,20 +26,54 @@ const HEAD_CENTRE_Y = 0.55;
 /** How often each part is drawn, given that a sample gets a sketch. */
 const PART_CHANCE = { outline: 0.8, ears: 0.75, eyes: 0.6, nose: 0.5, whiskers: 0.6, mouth: 0.35 } as const;
 
+export type FacePart = keyof typeof PART_CHANCE;
+export const ALL_FACE_PARTS = Object.keys(PART_CHANCE) as FacePart[];
+
 type Point = [number, number];
 
-/** Draws a polyline of fractional points (scaled by `size`) into the mask. */
-function drawPolyline(mask: Uint8Array, size: number, points: Point[]): void {
+/** Where the aligned face photo lies in the frame (fractions of the side): the whole frame unless it was shrunk. */
+export interface FaceBox {
+  x: number;
+  y: number;
+  side: number;
+}
+const WHOLE_FRAME: FaceBox = { x: 0, y: 0, side: 1 };
+
+/** Draws a polyline of points in face coordinates (fractions of the face box) into the mask. */
+function drawPolyline(mask: Uint8Array, size: number, points: Point[], box: FaceBox): void {
+  const px = ([u, v]: Point) => [Math.round((box.x + u * box.side) * size), Math.round((box.y + v * box.side) * size)];
   for (let i = 1; i < points.length; i++) {
-    const [x0, y0] = points[i - 1];
-    const [x1, y1] = points[i];
-    drawLine(mask, size, size, Math.round(x0 * size), Math.round(y0 * size), Math.round(x1 * size), Math.round(y1 * size));
+    const [x0, y0] = px(points[i - 1]);
+    const [x1, y1] = px(points[i]);
+    drawLine(mask, size, size, x0, y0, x1, y1);
   }
 }
 
-/** A closed polygon approximating a circle (at least 2 px across, so the stroke augmentation keeps it). */
-function circle(x: number, y: number, r: number, size: number): Point[] {
-  const radius = Math.max(r, 1 / size);
+/** The head ellipse of a sketch, in face coordinates; angle -π/2 is the top (y grows downwards). */
+export interface HeadShape {
+  cx: number;
+  cy: number;
+  rx: number;
+  ry: number;
+}
+
+export function pointOnHead(head: HeadShape, angle: number, scale = 1): Point {
+  return [head.cx + scale * head.rx * Math.cos(angle), head.cy + scale * head.ry * Math.sin(angle)];
+}
+
+/** Two ear triangles standing on the head (base, tip, base; left ear first), jittered; `tipScale`: how far out the tips reach, in head radii. */
+export function randomEars(head: HeadShape, rng: Rng, tipScale: readonly [number, number] = [1.25, 1.5]): [Point, Point, Point][] {
+  return [-1, 1].map((side) => {
+    const inner = -Math.PI / 2 + side * rng.uniform(0.2, 0.4);
+    const outer = inner + side * rng.uniform(0.4, 0.65);
+    const tip = pointOnHead(head, (inner + outer) / 2 + side * rng.uniform(0, 0.2), rng.uniform(tipScale[0], tipScale[1]));
+    return [pointOnHead(head, inner), tip, pointOnHead(head, outer)];
+  });
+}
+
+/** A closed polygon approximating a circle (at least 2 px across at `pixelsPerUnit`, so the stroke augmentation keeps it). */
+function circle(x: number, y: number, r: number, pixelsPerUnit: number): Point[] {
+  const radius = Math.max(r, 1 / pixelsPerUnit);
   const steps = 12;
   return Array.from({ length: steps + 1 }, (_, i) => [x + radius * Math.cos((2 * Math.PI * i) / steps), y + radius * Math.sin((2 * Math.PI * i) / steps)] as Point);
 }
@@ -52,44 +86,38 @@ function circle(x: number, y: number, r: number, size: number): Point[] {
  * jittered; lines are 1 px (the stroke augmentation that follows gives them
  * width and wobble).
  */
-export function addFaceSketch(mask: Uint8Array, size: number, rng: Rng): Uint8Array {
+export function addFaceSketch(
+  mask: Uint8Array, size: number, rng: Rng, box: FaceBox = WHOLE_FRAME, parts: readonly FacePart[] = ALL_FACE_PARTS,
+): Uint8Array {
   const out = mask.slice();
+  const draw = (part: FacePart) => parts.includes(part) && rng.chance(PART_CHANCE[part]);
   const cx = 0.5 + 0.03 * rng.normal();
   // From a head that hugs the frame (ears outside it) to one drawn smaller, ears inside: doodles are framed
   // by their ink, so where the head lands depends on the ears and whiskers around it.
   const cy = HEAD_CENTRE_Y + rng.uniform(-0.05, 0.06);
   const rx = rng.uniform(0.38, 0.6);
-  const ry = rx * rng.uniform(0.85, 1.05);
-  const onHead = (angle: number, scale = 1): Point => [cx + scale * rx * Math.cos(angle), cy + scale * ry * Math.sin(angle)];
+  const head: HeadShape = { cx, cy, rx, ry: rx * rng.uniform(0.85, 1.05) };
 
-  if (rng.chance(PART_CHANCE.outline)) {
+  if (draw('outline')) {
     const steps = 48;
-    drawPolyline(out, size, Array.from({ length: steps + 1 }, (_, i) => onHead((2 * Math.PI * i) / steps)));
+    drawPolyline(out, size, Array.from({ length: steps + 1 }, (_, i) => pointOnHead(head, (2 * Math.PI * i) / steps)), box);
   }
-  if (rng.chance(PART_CHANCE.ears)) {
-    // Up is angle -π/2 (y grows downwards). Each ear: a triangle standing on the head between two angles.
-    for (const side of [-1, 1]) {
-      const inner = -Math.PI / 2 + side * rng.uniform(0.2, 0.4);
-      const outer = inner + side * rng.uniform(0.4, 0.65);
-      const tip = onHead((inner + outer) / 2 + side * rng.uniform(0, 0.2), rng.uniform(1.25, 1.5));
-      drawPolyline(out, size, [onHead(inner), tip, onHead(outer)]);
-    }
-  }
+  if (draw('ears')) for (const ear of randomEars(head, rng)) drawPolyline(out, size, ear, box);
   // Eyes and nose go where the aligned photo has them: they teach the model that a drawn dot or ring is an
   // eye and a small triangle a nose (the photo's own edges there are often too faint to survive).
-  if (rng.chance(PART_CHANCE.eyes)) {
+  if (draw('eyes')) {
     const dx = EYE_DX + rng.uniform(-0.03, 0.03);
     const y = EYE_Y + rng.uniform(-0.03, 0.03);
     const r = rng.chance(0.5) ? rng.uniform(0, 0.02) : rng.uniform(0.04, 0.08);
-    for (const side of [-1, 1]) drawPolyline(out, size, circle(cx + side * dx, y, r, size));
+    for (const side of [-1, 1]) drawPolyline(out, size, circle(cx + side * dx, y, r, size * box.side), box);
   }
   const noseY = NOSE_Y + rng.uniform(-0.03, 0.04);
-  if (rng.chance(PART_CHANCE.nose)) {
+  if (draw('nose')) {
     const w = rng.uniform(0.025, 0.045);
     const top = noseY - rng.uniform(0.03, 0.05);
-    drawPolyline(out, size, [[cx - w, top], [cx + w, top], [cx, noseY], [cx - w, top]]);
+    drawPolyline(out, size, [[cx - w, top], [cx + w, top], [cx, noseY], [cx - w, top]], box);
   }
-  if (rng.chance(PART_CHANCE.whiskers)) {
+  if (draw('whiskers')) {
     const perSide = rng.int(2, 3);
     for (const side of [-1, 1]) {
       const startX = cx + side * rng.uniform(0.09, 0.16);
@@ -98,15 +126,15 @@ export function addFaceSketch(mask: Uint8Array, size: number, rng: Rng): Uint8Ar
         const angle = -0.3 + (0.6 * k) / (perSide - 1) + 0.08 * rng.normal();
         const length = rng.uniform(0.25, 0.45);
         const startY = noseY + 0.02 + 0.03 * (k - (perSide - 1) / 2);
-        drawPolyline(out, size, [[startX, startY], [startX + side * length * Math.cos(angle), startY + length * Math.sin(angle)]]);
+        drawPolyline(out, size, [[startX, startY], [startX + side * length * Math.cos(angle), startY + length * Math.sin(angle)]], box);
       }
     }
   }
-  if (rng.chance(PART_CHANCE.mouth)) {
+  if (draw('mouth')) {
     const w = rng.uniform(0.06, 0.1);
     const y = noseY + rng.uniform(0.06, 0.1);
     const dip = rng.uniform(0.03, 0.05);
-    drawPolyline(out, size, [[cx - w, y - dip / 2], [cx - w / 2, y + dip / 2], [cx, y - dip / 3], [cx + w / 2, y + dip / 2], [cx + w, y - dip / 2]]);
+    drawPolyline(out, size, [[cx - w, y - dip / 2], [cx - w / 2, y + dip / 2], [cx, y - dip / 3], [cx + w / 2, y + dip / 2], [cx + w, y - dip / 2]], box);
   }
   return out;
 }

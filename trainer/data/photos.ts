@@ -8,11 +8,15 @@
 import path from 'node:path';
 import { photoToEdges, renderEdgeImage, strokeAugment } from '../../shared/edges';
 import { Rng } from '../../shared/random';
-import { addFaceSketch } from './faceSketch';
+import { addFaceSketch, type FacePart } from './faceSketch';
+import { composeHead } from './headComposite';
 import { cropFlip, hashString, mixSeed, pickCrop, strokeWidthsFor, toSigned } from './augment';
 import { decodeResized, listFolder, probeFile, resizeSquare } from './decode';
 import { FolderCache, skippedSummary } from './folder';
 import { DatasetError, type Dataset, type DatasetOptions, type Sample, type SkippedFile } from './types';
+
+/** Sketch parts drawn on a head composite (it has a real outline and ears). */
+const INNER_FACE_PARTS: readonly FacePart[] = ['eyes', 'nose', 'whiskers', 'mouth'];
 
 /** One file in VAL_BUCKETS goes to the validation split. */
 const VAL_BUCKETS = 20;
@@ -89,7 +93,7 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
     name,
     describe: () =>
       `photos ${path.relative(path.dirname(path.resolve(dir)), path.resolve(where))} (${split}): ${cache.length} photos` +
-      `${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, automatic edges${styleNote} + hand-drawn strokes${opts.faceSketch ? `, face sketch ${Math.round(opts.faceSketch * 100)}%` : ''}, ${opts.direction}, ` +
+      `${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, automatic edges${styleNote} + hand-drawn strokes${opts.faceSketch ? `, face sketch ${Math.round(opts.faceSketch * 100)}%` : ''}${opts.faceComposite ? `, head composites ${Math.round(opts.faceComposite * 100)}%` : ''}, ${opts.direction}, ` +
       `resize ${loadSize} → crop ${size}${opts.flip ? ', flip' : ''}`,
     async sample(index: number, rng: Rng, augment: boolean): Promise<Sample> {
       const full = await cache.get(index);
@@ -100,7 +104,15 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
         const p = pickCrop(rng, loadSize, size, opts.flip);
         photo = cropFlip(full, loadSize, 3, size, p);
         let cropped = cropFlip(mask, loadSize, 1, size, p);
-        if (opts.faceSketch && rng.chance(opts.faceSketch)) cropped = addFaceSketch(cropped, size, rng);
+        if (opts.faceComposite && rng.chance(opts.faceComposite)) {
+          // A whole head: its silhouette is drawn already, so a sketch adds only the face's features.
+          const head = composeHead(photo, cropped, size, rng);
+          photo = head.photo;
+          cropped = head.mask;
+          if (opts.faceSketch && rng.chance(opts.faceSketch)) cropped = addFaceSketch(cropped, size, rng, head.box, INNER_FACE_PARTS);
+        } else if (opts.faceSketch && rng.chance(opts.faceSketch)) {
+          cropped = addFaceSketch(cropped, size, rng);
+        }
         const drawn = strokeAugment(cropped, size, size, rng, strokeWidthsFor(size));
         edges = renderEdgeImage(drawn, size, size);
       } else {

@@ -38,6 +38,8 @@ export interface DatasetOptions {
   doodleStrokes?: number;
   /** Photos data only: probability that a training sample gets a synthetic face sketch (trainer/data/faceSketch). */
   faceSketch?: number;
+  /** Photos data only: probability that a training sample's face is shrunk into a whole head (trainer/data/headComposite). */
+  faceComposite?: number;
   /** Photos data only: how automatic edges are drawn (see PhotoEdgeOptions in shared/edges). */
   edges?: PhotoEdgeStyle;
   /**

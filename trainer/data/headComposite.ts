@@ -1,0 +1,124 @@
+/**
+ * Head composites for photos of aligned faces. A face doodle is a whole head
+ * — an outline with two ears, the face inside, background around — while
+ * face crops like cat-faces-64 are all face. This shrinks the crop into a
+ * head: the photo fills an ellipse, two ears (fur sampled from the forehead,
+ * a pinkish inside) stand on it, and a plain backdrop surrounds it. The edge
+ * map gets the head's real silhouette and the photo's own edges, shrunk with
+ * it, so the outline a player draws is an outline the model has seen around
+ * a photo. Pure pixel code: size×size RGB (0–255) and edge masks (1 = edge).
+ */
+import type { Rng } from '../../shared/random';
+import { randomEars, type FaceBox, type HeadShape } from './faceSketch';
+
+/** Side of the shrunk face, as a fraction of the frame: doodled heads fill a half to most of the frame. */
+const FACE_SIDE = [0.5, 0.78] as const;
+/** Ear tips, in head radii from the centre: as big as doodled ears. */
+const EAR_TIP = [1.45, 1.8] as const;
+/** Inner-ear colour, blended into the fur. */
+const EAR_PINK = [214, 158, 150] as const;
+
+export interface HeadComposite {
+  photo: Uint8Array;
+  mask: Uint8Array;
+  /** Where the face now lies (for a sketch of eyes and whiskers on top). */
+  box: FaceBox;
+}
+
+type Point = [number, number];
+
+/** Is (x, y) inside the triangle abc (either winding)? */
+function inTriangle(x: number, y: number, [a, b, c]: [Point, Point, Point]): boolean {
+  const cross = (p: Point, q: Point) => (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0]);
+  const d1 = cross(a, b), d2 = cross(b, c), d3 = cross(c, a);
+  return !((d1 < 0 || d2 < 0 || d3 < 0) && (d1 > 0 || d2 > 0 || d3 > 0));
+}
+
+/** Bilinear sample of a size×size RGB image at (u, v) in [0, 1] (clamped), into out[o..o+2]. */
+function sampleBilinear(rgb: Uint8Array, size: number, u: number, v: number, out: number[]): void {
+  const x = Math.min(size - 1, Math.max(0, u * size - 0.5));
+  const y = Math.min(size - 1, Math.max(0, v * size - 0.5));
+  const x0 = Math.floor(x), y0 = Math.floor(y);
+  const x1 = Math.min(size - 1, x0 + 1), y1 = Math.min(size - 1, y0 + 1);
+  const fx = x - x0, fy = y - y0;
+  for (let c = 0; c < 3; c++) {
+    const top = rgb[(y0 * size + x0) * 3 + c] * (1 - fx) + rgb[(y0 * size + x1) * 3 + c] * fx;
+    const bottom = rgb[(y1 * size + x0) * 3 + c] * (1 - fx) + rgb[(y1 * size + x1) * 3 + c] * fx;
+    out[c] = top * (1 - fy) + bottom * fy;
+  }
+}
+
+/**
+ * Shrinks an aligned face photo (and its edge mask) into a head with ears on
+ * a plain backdrop, at a random size and place. Returns new arrays.
+ */
+export function composeHead(photo: Uint8Array, mask: Uint8Array, size: number, rng: Rng): HeadComposite {
+  const side = rng.uniform(FACE_SIDE[0], FACE_SIDE[1]);
+  // Lower than centre, so the ears fit above the head.
+  const box: FaceBox = { x: rng.uniform(0.35, 0.65) * (1 - side), y: rng.uniform(0.55, 0.95) * (1 - side), side };
+  // The head in face coordinates: a little wider than the crop (its edge pixels are repeated there), its
+  // centre below the eyes as in a real head.
+  const head: HeadShape = { cx: 0.5, cy: 0.52, rx: rng.uniform(0.5, 0.56), ry: rng.uniform(0.48, 0.54) };
+  const ears = randomEars(head, rng, EAR_TIP);
+  const inHead = (u: number, v: number) => ((u - head.cx) / head.rx) ** 2 + ((v - head.cy) / head.ry) ** 2 <= 1;
+  // Inner ears: the ear triangles shrunk towards their base's midpoint.
+  const innerEars = ears.map(([a, tip, b]) => {
+    const m: Point = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    const toward = (p: Point, t: number): Point => [m[0] + (p[0] - m[0]) * t, m[1] + (p[1] - m[1]) * t];
+    return [toward(a, 0.55), toward(tip, 0.7), toward(b, 0.55)] as [Point, Point, Point];
+  });
+
+  // Backdrop: a plain, slightly tinted grey with a soft vertical gradient, as behind a studio portrait.
+  const grey = rng.uniform(110, 235);
+  const tint = [0, 1, 2].map(() => rng.uniform(-14, 14));
+  const gradient = rng.uniform(-25, 25);
+  const pinkShare = rng.uniform(0.3, 0.6);
+
+  const out = new Uint8Array(size * size * 3);
+  const silhouette = new Uint8Array(size * size);
+  const colour = [0, 0, 0];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const u = ((x + 0.5) / size - box.x) / box.side;
+      const v = ((y + 0.5) / size - box.y) / box.side;
+      const i = y * size + x;
+      if (inHead(u, v)) {
+        sampleBilinear(photo, size, u, v, colour);
+        silhouette[i] = 1;
+      } else if (inTriangle(u, v, ears[0]) || inTriangle(u, v, ears[1])) {
+        // Fur mirrored from the forehead of the same column, so the ears carry the coat's colour and texture.
+        sampleBilinear(photo, size, u, Math.min(0.25, Math.max(0.02, -v)), colour);
+        if (inTriangle(u, v, innerEars[0]) || inTriangle(u, v, innerEars[1])) {
+          for (let c = 0; c < 3; c++) colour[c] = colour[c] * (1 - pinkShare) + EAR_PINK[c] * pinkShare;
+        }
+        silhouette[i] = 1;
+      } else {
+        for (let c = 0; c < 3; c++) colour[c] = grey + tint[c] + gradient * (y / size - 0.5);
+      }
+      for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.max(0, Math.min(255, Math.round(colour[c])));
+    }
+  }
+
+  // Edges: the photo's own, shrunk with it (each edge pixel moved, so thin lines stay connected enough for
+  // the stroke augmentation to redraw) and kept inside the head, plus the silhouette's boundary.
+  const edges = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      if (!mask[y * size + x]) continue;
+      const u = (x + 0.5) / size, v = (y + 0.5) / size;
+      const tx = Math.floor((box.x + u * box.side) * size), ty = Math.floor((box.y + v * box.side) * size);
+      if (tx >= 0 && tx < size && ty >= 0 && ty < size && silhouette[ty * size + tx]) edges[ty * size + tx] = 1;
+    }
+  }
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      if (!silhouette[i]) continue;
+      const outside = (x > 0 && !silhouette[i - 1]) || (x < size - 1 && !silhouette[i + 1]) ||
+        (y > 0 && !silhouette[i - size]) || (y < size - 1 && !silhouette[i + size]);
+      if (outside) edges[i] = 1;
+    }
+  }
+  return { photo: out, mask: edges, box };
+}
+
