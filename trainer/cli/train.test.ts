@@ -244,23 +244,27 @@ describe('fine-tuning and mixed data', () => {
     expect(share.output).toMatch(/--extra-share must be between 0 and 1/);
   }, 240_000);
 
-  it('--face-sketch draws face doodles around photo edges; it is a probability and needs photos data', async () => {
+  it('--face-sketch and --face-composite: recorded with the run; probabilities; photos data only', async () => {
     const photos = path.join(tmp, 'face-photos');
     await fs.mkdir(photos, { recursive: true });
     for (let i = 0; i < 3; i++) {
       await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 120, g: 70 * i, b: 40 } } }).jpeg().toFile(path.join(photos, `c${i}.jpg`));
     }
     const out = path.join(tmp, 'face-run');
-    const ok = await runTrain(['--data', photos, '--format', 'photos', '--face-sketch', '0.6', ...SMALL, '--iters', '2', '--json', '--out', out]);
+    const ok = await runTrain(['--data', photos, '--format', 'photos', '--face-sketch', '0.6', '--face-composite', '0.5', ...SMALL, '--iters', '2', '--json', '--out', out]);
     expect(ok.code).toBe(0);
-    expect(ok.output).toMatch(/face sketch 60%/);
+    expect(ok.output).toMatch(/face sketch 60%, head composites 50%/);
     const state = JSON.parse(await fs.readFile(path.join(out, 'checkpoint', 'state.json'), 'utf8'));
     expect(state.options.faceSketch).toBe(0.6);
+    expect(state.options.faceComposite).toBe(0.5);
     const aligned = await runTrain(['--data', photos, '--format', 'aligned', '--face-sketch', '0.5', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'face-bad')]);
     expect(aligned.code).toBe(2);
     expect(aligned.output).toMatch(/--face-sketch works on --format photos/);
     const tooMuch = await runTrain(['--data', photos, '--format', 'photos', '--face-sketch', '2', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'face-bad2')]);
     expect(tooMuch.code).toBe(2);
     expect(tooMuch.output).toMatch(/--face-sketch is a probability/);
+    const composite = await runTrain(['--data', photos, '--format', 'aligned', '--face-composite', '0.5', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'face-bad3')]);
+    expect(composite.code).toBe(2);
+    expect(composite.output).toMatch(/--face-composite works on --format photos/);
   }, 240_000);
 });

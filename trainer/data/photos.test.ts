@@ -37,6 +37,22 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 describe('photos dataset', () => {
+  it('--face-composite: training photos become a head on a plain backdrop; validation photos stay as they are', async () => {
+    const dir = path.join(root, 'flat');
+    const plain = await openDataset(base(dir));
+    const heads = await openDataset(base(dir, { faceComposite: 1 }));
+    expect(heads.describe()).toMatch(/head composites 100%/);
+    for (let i = 0; i < 4; i++) {
+      const s = await heads.sample(i % heads.length, new Rng(i), true);
+      // Row 0 is backdrop from corner to corner (plain), so its two ends match.
+      for (let c = 0; c < 3; c++) expect(s.photo[c]).toBeCloseTo(s.photo[47 * 3 + c], 5);
+    }
+    const valPlain = await plain.sample(0, new Rng(9), false);
+    const valHeads = await heads.sample(0, new Rng(9), false);
+    expect(valHeads.photo).toEqual(valPlain.photo);
+    expect(valHeads.edges).toEqual(valPlain.edges);
+  });
+
   it('--face-sketch: training samples get extra face-doodle lines, validation samples never', async () => {
     const dir = path.join(root, 'flat');
     const plain = await openDataset(base(dir));

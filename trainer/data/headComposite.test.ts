@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { labelComponents } from '../../shared/edges';
+import { Rng } from '../../shared/random';
+import { composeHead } from './headComposite';
+
+const SIZE = 64;
+
+/** A face-crop stand-in: a horizontal colour ramp (so positions can be read back) with one edge line. */
+function fakeFace(): { photo: Uint8Array; mask: Uint8Array } {
+  const photo = new Uint8Array(SIZE * SIZE * 3);
+  const mask = new Uint8Array(SIZE * SIZE);
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      const i = (y * SIZE + x) * 3;
+      photo[i] = 4 * x; photo[i + 1] = 4 * y; photo[i + 2] = 30;
+    }
+  }
+  for (let x = 10; x < 54; x++) mask[32 * SIZE + x] = 1;
+  return { photo, mask };
+}
+
+describe('composeHead', () => {
+  it('puts the photo inside a head on a plain backdrop, with the silhouette and the shrunk photo edges as edges', () => {
+    const { photo, mask } = fakeFace();
+    for (let seed = 0; seed < 20; seed++) {
+      const head = composeHead(photo, mask, SIZE, new Rng(seed));
+      const { box } = head;
+      expect(box.side).toBeGreaterThanOrEqual(0.5);
+      expect(box.side).toBeLessThanOrEqual(0.78);
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.side).toBeLessThanOrEqual(1);
+      // Backdrop: each top-corner pair of a row has the same colour (plain, vertical gradient only), unlike the photo.
+      for (const y of [0, 1, 2]) {
+        for (let c = 0; c < 3; c++) expect(head.photo[(y * SIZE) * 3 + c]).toBe(head.photo[(y * SIZE + SIZE - 1) * 3 + c]);
+      }
+      // The face centre shows the photo's centre (the ramp's value there).
+      const cx = Math.floor((box.x + 0.5 * box.side) * SIZE), cy = Math.floor((box.y + 0.5 * box.side) * SIZE);
+      expect(Math.abs(head.photo[(cy * SIZE + cx) * 3] - 128)).toBeLessThan(12);
+      expect(Math.abs(head.photo[(cy * SIZE + cx) * 3 + 1] - 128)).toBeLessThan(12);
+      // Edges: one big closed outline (the silhouette) plus the photo's line, shrunk into the face box.
+      const { sizes } = labelComponents(head.mask, SIZE, SIZE);
+      const biggest = Math.max(...sizes.slice(1));
+      expect(biggest).toBeGreaterThan(2.5 * box.side * SIZE);
+      const lineY = Math.floor((box.y + (32.5 / SIZE) * box.side) * SIZE);
+      let onLine = 0;
+      for (let x = 0; x < SIZE; x++) onLine += head.mask[lineY * SIZE + x];
+      expect(onLine).toBeGreaterThan(0.6 * 44 * box.side);
+      // The backdrop's corners carry no edges.
+      expect(head.mask[(SIZE - 1) * SIZE]).toBe(0);
+      expect(head.mask[SIZE * SIZE - 1]).toBe(0);
+    }
+  });
+
+  it('is deterministic for a seed, different across seeds, and leaves its inputs alone', () => {
+    const { photo, mask } = fakeFace();
+    const before = [photo.slice(), mask.slice()];
+    const a = composeHead(photo, mask, SIZE, new Rng(7));
+    expect(composeHead(photo, mask, SIZE, new Rng(7))).toEqual(a);
+    expect(composeHead(photo, mask, SIZE, new Rng(8)).photo).not.toEqual(a.photo);
+    expect([photo, mask]).toEqual(before);
+  });
+});
