@@ -495,18 +495,23 @@ export function silhouetteOutline(rgb: Pixels, w: number, h: number, channels: n
   const minObject = Math.max(4, Math.round(w * h * 0.001));
   const fg = removeSmallComponents(obj, w, h, minObject);
   // Outline: object pixels with a 4-neighbour in the background. The image frame is not an outline.
+  const out = maskBoundary(fg, w, h);
+  for (let x = 0; x < w; x++) out[x] = out[(h - 1) * w + x] = 0;
+  for (let y = 0; y < h; y++) out[y * w] = out[y * w + w - 1] = 0;
+  return out.includes(1) ? out : null;
+}
+
+/** The pixels of a region (mask = 1) that have a 4-neighbour inside the image outside the region. */
+export function maskBoundary(mask: Uint8Array, w: number, h: number): Uint8Array {
   const out = new Uint8Array(w * h);
-  let any = false;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      if (fg[i] && (!fg[i - 1] || !fg[i + 1] || !fg[i - w] || !fg[i + w])) {
-        out[i] = 1;
-        any = true;
-      }
+      if (!mask[i]) continue;
+      if ((x > 0 && !mask[i - 1]) || (x < w - 1 && !mask[i + 1]) || (y > 0 && !mask[i - w]) || (y < h - 1 && !mask[i + w])) out[i] = 1;
     }
   }
-  return any ? out : null;
+  return out;
 }
 
 /** k-th largest value among the positive entries (k ≥ 1); 0 if there are fewer. */

@@ -20,7 +20,7 @@ export interface TrainOptions {
   edgeDensity: number;
   /** Photos data: pre-blur σ in pixels for automatic edges (null: 1.5 px per 256 px of side, at least 0.8). */
   edgeSigma: number | null;
-  /** Photos data of aligned faces: share of training samples given a synthetic face sketch (head outline, ears, whiskers; trainer/data/faceSketch). */
+  /** Photos data of aligned faces: share of training samples given a synthetic face sketch (head outline, ears, eyes, nose, whiskers, mouth; trainer/data/faceSketch). */
   faceSketch: number;
   /** Photos data of aligned faces: share of training samples whose face is shrunk into a head with ears on a plain backdrop (trainer/data/headComposite). */
   faceComposite: number;

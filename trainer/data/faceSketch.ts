@@ -29,7 +29,7 @@ const PART_CHANCE = { outline: 0.8, ears: 0.75, eyes: 0.6, nose: 0.5, whiskers: 
 export type FacePart = keyof typeof PART_CHANCE;
 export const ALL_FACE_PARTS = Object.keys(PART_CHANCE) as FacePart[];
 
-type Point = [number, number];
+export type Point = [number, number];
 
 /** Where the aligned face photo lies in the frame (fractions of the side): the whole frame unless it was shrunk. */
 export interface FaceBox {
@@ -82,9 +82,10 @@ function circle(x: number, y: number, r: number, pixelsPerUnit: number): Point[]
  * Returns a copy of the `size`×`size` edge mask (1 = edge) with some of a
  * face doodle's conventions drawn in: a head outline hugging the frame (parts
  * of it fall outside), ears on top of it, dots or rings for eyes, a triangle
- * nose, whiskers from the muzzle, a "w" mouth. Each part is drawn with its own probability, its size and place
- * jittered; lines are 1 px (the stroke augmentation that follows gives them
- * width and wobble).
+ * nose, whiskers from the muzzle, a "w" mouth. Each part in `parts` is drawn
+ * with its own probability, its size and place jittered, in face coordinates
+ * (`box`: where the face lies in the frame); lines are 1 px (the stroke
+ * augmentation that follows gives them width and wobble).
  */
 export function addFaceSketch(
   mask: Uint8Array, size: number, rng: Rng, box: FaceBox = WHOLE_FRAME, parts: readonly FacePart[] = ALL_FACE_PARTS,

@@ -8,8 +8,9 @@
  * it, so the outline a player draws is an outline the model has seen around
  * a photo. Pure pixel code: size×size RGB (0–255) and edge masks (1 = edge).
  */
+import { maskBoundary } from '../../shared/edges';
 import type { Rng } from '../../shared/random';
-import { randomEars, type FaceBox, type HeadShape } from './faceSketch';
+import { randomEars, type FaceBox, type HeadShape, type Point } from './faceSketch';
 
 /** Side of the shrunk face, as a fraction of the frame: doodled heads fill a half to most of the frame. */
 const FACE_SIDE = [0.5, 0.78] as const;
@@ -25,8 +26,6 @@ export interface HeadComposite {
   box: FaceBox;
 }
 
-type Point = [number, number];
-
 /** Is (x, y) inside the triangle abc (either winding)? */
 function inTriangle(x: number, y: number, [a, b, c]: [Point, Point, Point]): boolean {
   const cross = (p: Point, q: Point) => (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0]);
@@ -34,7 +33,7 @@ function inTriangle(x: number, y: number, [a, b, c]: [Point, Point, Point]): boo
   return !((d1 < 0 || d2 < 0 || d3 < 0) && (d1 > 0 || d2 > 0 || d3 > 0));
 }
 
-/** Bilinear sample of a size×size RGB image at (u, v) in [0, 1] (clamped), into out[o..o+2]. */
+/** Bilinear sample of a size×size RGB image at (u, v) in [0, 1] (clamped), into out[0..2]. */
 function sampleBilinear(rgb: Uint8Array, size: number, u: number, v: number, out: number[]): void {
   const x = Math.min(size - 1, Math.max(0, u * size - 0.5));
   const y = Math.min(size - 1, Math.max(0, v * size - 0.5));
@@ -110,15 +109,7 @@ export function composeHead(photo: Uint8Array, mask: Uint8Array, size: number, r
       if (tx >= 0 && tx < size && ty >= 0 && ty < size && silhouette[ty * size + tx]) edges[ty * size + tx] = 1;
     }
   }
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const i = y * size + x;
-      if (!silhouette[i]) continue;
-      const outside = (x > 0 && !silhouette[i - 1]) || (x < size - 1 && !silhouette[i + 1]) ||
-        (y > 0 && !silhouette[i - size]) || (y < size - 1 && !silhouette[i + size]);
-      if (outside) edges[i] = 1;
-    }
-  }
+  const outline = maskBoundary(silhouette, size, size);
+  for (let i = 0; i < edges.length; i++) edges[i] |= outline[i];
   return { photo: out, mask: edges, box };
 }
-
