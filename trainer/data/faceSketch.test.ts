@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../shared/random';
-import { addFaceSketch } from './faceSketch';
+import { addFaceSketch, planFaceSketch, sketchBounds } from './faceSketch';
 
 const SIZE = 64;
 const ink = (m: Uint8Array) => m.reduce((n, v) => n + v, 0);
@@ -52,5 +52,25 @@ describe('addFaceSketch', () => {
       right += inkIn(m, 0.5, 1, 0, 1);
     }
     expect(Math.abs(left - right) / (left + right)).toBeLessThan(0.05);
+  });
+
+  it('plans whiskers of the asked length: long ones reach far past the face, and set the sketch bounds', () => {
+    let short = 0, long = 0, drawn = 0;
+    for (let seed = 0; seed < 50; seed++) {
+      const a = sketchBounds(planFaceSketch(new Rng(seed), ['whiskers']));
+      const b = sketchBounds(planFaceSketch(new Rng(seed), ['whiskers'], { whiskerLength: [0.8, 1] }));
+      // Whiskers are drawn in 60% of sketches, decided by the same draw in both.
+      expect(b === null).toBe(a === null);
+      if (!a || !b) continue;
+      drawn++;
+      expect(b.x1 - b.x0).toBeGreaterThan(a.x1 - a.x0);
+      short += a.x1 - a.x0;
+      long += b.x1 - b.x0;
+      expect(b.x0).toBeLessThan(0);
+      expect(b.x1).toBeGreaterThan(1);
+    }
+    expect(drawn).toBeGreaterThan(20);
+    expect(long / short).toBeGreaterThan(1.8);
+    expect(sketchBounds({ lines: [], eyes: [] })).toBeNull();
   });
 });

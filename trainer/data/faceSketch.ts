@@ -79,18 +79,28 @@ function circle(x: number, y: number, r: number, pixelsPerUnit: number): Point[]
 }
 
 /**
- * Returns a copy of the `size`×`size` edge mask (1 = edge) with some of a
- * face doodle's conventions drawn in: a head outline hugging the frame (parts
- * of it fall outside), ears on top of it, dots or rings for eyes, a triangle
- * nose, whiskers from the muzzle, a "w" mouth. Each part in `parts` is drawn
- * with its own probability, its size and place jittered, in face coordinates
- * (`box`: where the face lies in the frame); lines are 1 px (the stroke
- * augmentation that follows gives them width and wobble).
+ * A face doodle in face coordinates (fractions of the face box), not yet
+ * drawn: polylines, and eyes as circles (drawn at least 2 px across).
  */
-export function addFaceSketch(
-  mask: Uint8Array, size: number, rng: Rng, box: FaceBox = WHOLE_FRAME, parts: readonly FacePart[] = ALL_FACE_PARTS,
-): Uint8Array {
-  const out = mask.slice();
+export interface FaceSketch {
+  lines: Point[][];
+  eyes: { x: number; y: number; r: number }[];
+}
+
+export interface FaceSketchOptions {
+  /** Whisker length range, in face sides (default 0.25–0.45: whiskers that stay in a face crop). */
+  whiskerLength?: readonly [number, number];
+}
+
+/**
+ * Plans some of a face doodle's conventions: a head outline hugging the
+ * frame (parts of it fall outside), ears on top of it, dots or rings for
+ * eyes, a triangle nose, whiskers from the muzzle, a "w" mouth. Each part in
+ * `parts` is drawn with its own probability, its size and place jittered.
+ */
+export function planFaceSketch(rng: Rng, parts: readonly FacePart[] = ALL_FACE_PARTS, opts: FaceSketchOptions = {}): FaceSketch {
+  const lines: Point[][] = [];
+  const eyes: FaceSketch['eyes'] = [];
   const draw = (part: FacePart) => parts.includes(part) && rng.chance(PART_CHANCE[part]);
   const cx = 0.5 + 0.03 * rng.normal();
   // From a head that hugs the frame (ears outside it) to one drawn smaller, ears inside: doodles are framed
@@ -101,33 +111,34 @@ export function addFaceSketch(
 
   if (draw('outline')) {
     const steps = 48;
-    drawPolyline(out, size, Array.from({ length: steps + 1 }, (_, i) => pointOnHead(head, (2 * Math.PI * i) / steps)), box);
+    lines.push(Array.from({ length: steps + 1 }, (_, i) => pointOnHead(head, (2 * Math.PI * i) / steps)));
   }
-  if (draw('ears')) for (const ear of randomEars(head, rng)) drawPolyline(out, size, ear, box);
+  if (draw('ears')) lines.push(...randomEars(head, rng));
   // Eyes and nose go where the aligned photo has them: they teach the model that a drawn dot or ring is an
   // eye and a small triangle a nose (the photo's own edges there are often too faint to survive).
   if (draw('eyes')) {
     const dx = EYE_DX + rng.uniform(-0.03, 0.03);
     const y = EYE_Y + rng.uniform(-0.03, 0.03);
     const r = rng.chance(0.5) ? rng.uniform(0, 0.02) : rng.uniform(0.04, 0.08);
-    for (const side of [-1, 1]) drawPolyline(out, size, circle(cx + side * dx, y, r, size * box.side), box);
+    for (const side of [-1, 1]) eyes.push({ x: cx + side * dx, y, r });
   }
   const noseY = NOSE_Y + rng.uniform(-0.03, 0.04);
   if (draw('nose')) {
     const w = rng.uniform(0.025, 0.045);
     const top = noseY - rng.uniform(0.03, 0.05);
-    drawPolyline(out, size, [[cx - w, top], [cx + w, top], [cx, noseY], [cx - w, top]], box);
+    lines.push([[cx - w, top], [cx + w, top], [cx, noseY], [cx - w, top]]);
   }
   if (draw('whiskers')) {
+    const [shortest, longest] = opts.whiskerLength ?? [0.25, 0.45];
     const perSide = rng.int(2, 3);
     for (const side of [-1, 1]) {
       const startX = cx + side * rng.uniform(0.09, 0.16);
       for (let k = 0; k < perSide; k++) {
         // Fanned: from slightly up to slightly down, outwards.
         const angle = -0.3 + (0.6 * k) / (perSide - 1) + 0.08 * rng.normal();
-        const length = rng.uniform(0.25, 0.45);
+        const length = rng.uniform(shortest, longest);
         const startY = noseY + 0.02 + 0.03 * (k - (perSide - 1) / 2);
-        drawPolyline(out, size, [[startX, startY], [startX + side * length * Math.cos(angle), startY + length * Math.sin(angle)]], box);
+        lines.push([[startX, startY], [startX + side * length * Math.cos(angle), startY + length * Math.sin(angle)]]);
       }
     }
   }
@@ -135,7 +146,37 @@ export function addFaceSketch(
     const w = rng.uniform(0.06, 0.1);
     const y = noseY + rng.uniform(0.06, 0.1);
     const dip = rng.uniform(0.03, 0.05);
-    drawPolyline(out, size, [[cx - w, y - dip / 2], [cx - w / 2, y + dip / 2], [cx, y - dip / 3], [cx + w / 2, y + dip / 2], [cx + w, y - dip / 2]], box);
+    lines.push([[cx - w, y - dip / 2], [cx - w / 2, y + dip / 2], [cx, y - dip / 3], [cx + w / 2, y + dip / 2], [cx + w, y - dip / 2]]);
   }
+  return { lines, eyes };
+}
+
+/** The sketch's extent in face coordinates. */
+export function sketchBounds(sketch: FaceSketch): { x0: number; y0: number; x1: number; y1: number } | null {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  const add = (x: number, y: number, r = 0) => {
+    x0 = Math.min(x0, x - r); x1 = Math.max(x1, x + r); y0 = Math.min(y0, y - r); y1 = Math.max(y1, y + r);
+  };
+  for (const line of sketch.lines) for (const [x, y] of line) add(x, y);
+  for (const e of sketch.eyes) add(e.x, e.y, e.r);
+  return x1 >= x0 ? { x0, y0, x1, y1 } : null;
+}
+
+/** Returns a copy of the `size`×`size` edge mask (1 = edge) with the sketch drawn in 1 px lines, the face lying at `box`. */
+export function drawFaceSketch(mask: Uint8Array, size: number, sketch: FaceSketch, box: FaceBox = WHOLE_FRAME): Uint8Array {
+  const out = mask.slice();
+  for (const line of sketch.lines) drawPolyline(out, size, line, box);
+  for (const e of sketch.eyes) drawPolyline(out, size, circle(e.x, e.y, e.r, size * box.side), box);
   return out;
+}
+
+/**
+ * Returns a copy of the edge mask with a planned face sketch drawn in
+ * (planFaceSketch, drawFaceSketch); lines are 1 px (the stroke augmentation
+ * that follows gives them width and wobble).
+ */
+export function addFaceSketch(
+  mask: Uint8Array, size: number, rng: Rng, box: FaceBox = WHOLE_FRAME, parts: readonly FacePart[] = ALL_FACE_PARTS,
+): Uint8Array {
+  return drawFaceSketch(mask, size, planFaceSketch(rng, parts), box);
 }

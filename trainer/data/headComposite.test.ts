@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelComponents } from '../../shared/edges';
 import { Rng } from '../../shared/random';
+import { drawFaceSketch, planFaceSketch, type FaceSketch } from './faceSketch';
 import { composeHead } from './headComposite';
 
 const SIZE = 64;
@@ -25,8 +26,8 @@ describe('composeHead', () => {
     for (let seed = 0; seed < 20; seed++) {
       const head = composeHead(photo, mask, SIZE, new Rng(seed));
       const { box } = head;
-      expect(box.side).toBeGreaterThanOrEqual(0.5);
-      expect(box.side).toBeLessThanOrEqual(0.78);
+      expect(box.side).toBeGreaterThan(0.4);
+      expect(box.side).toBeLessThanOrEqual(0.8);
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.y + box.side).toBeLessThanOrEqual(1);
       // Backdrop: each top-corner pair of a row has the same colour (plain, vertical gradient only), unlike the photo.
@@ -49,6 +50,35 @@ describe('composeHead', () => {
       expect(head.mask[(SIZE - 1) * SIZE]).toBe(0);
       expect(head.mask[SIZE * SIZE - 1]).toBe(0);
     }
+  });
+
+  it('frames the head, ears and sketch as a doodle is framed: ink box centred, 2–16% margins, long whiskers make a small head', () => {
+    const { photo, mask } = fakeFace();
+    const whiskers: FaceSketch = { lines: [[[0.4, 0.7], [-0.6, 0.65]], [[0.6, 0.7], [1.6, 0.75]]], eyes: [] };
+    for (let seed = 0; seed < 20; seed++) {
+      const plain = composeHead(photo, mask, SIZE, new Rng(seed));
+      const whiskered = composeHead(photo, mask, SIZE, new Rng(seed), whiskers);
+      expect(whiskered.box.side).toBeLessThan(0.75 * plain.box.side);
+      for (const [head, sketch] of [[plain, undefined], [whiskered, whiskers]] as const) {
+        const ink = sketch ? drawFaceSketch(head.mask, SIZE, sketch, head.box) : head.mask;
+        let x0 = SIZE, y0 = SIZE, x1 = -1, y1 = -1;
+        for (let y = 0; y < SIZE; y++) {
+          for (let x = 0; x < SIZE; x++) {
+            if (!ink[y * SIZE + x]) continue;
+            x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+          }
+        }
+        const longer = (Math.max(x1 - x0, y1 - y0) + 1) / SIZE;
+        expect(longer).toBeGreaterThan(1 - 2 * 0.16 - 0.05);
+        expect(longer).toBeLessThan(1 - 2 * 0.02 + 0.03);
+        expect(Math.abs((x0 + x1 + 1) / 2 / SIZE - 0.5)).toBeLessThan(0.05);
+        expect(Math.abs((y0 + y1 + 1) / 2 / SIZE - 0.5)).toBeLessThan(0.05);
+      }
+    }
+    // A planned sketch with long whiskers, as the trainer draws on composites, stays inside the frame.
+    const sketch = planFaceSketch(new Rng(5), ['whiskers'], { whiskerLength: [0.9, 1] });
+    const head = composeHead(photo, mask, SIZE, new Rng(5), sketch);
+    expect(head.box.x).toBeGreaterThan(0.1);
   });
 
   it('is deterministic for a seed, different across seeds, and leaves its inputs alone', () => {

@@ -10,10 +10,16 @@
  */
 import { maskBoundary } from '../../shared/edges';
 import type { Rng } from '../../shared/random';
-import { randomEars, type FaceBox, type HeadShape, type Point } from './faceSketch';
+import { randomEars, sketchBounds, type FaceBox, type FaceSketch, type HeadShape, type Point } from './faceSketch';
 
-/** Side of the shrunk face, as a fraction of the frame: doodled heads fill a half to most of the frame. */
-const FACE_SIDE = [0.5, 0.78] as const;
+/**
+ * Margin around the drawing's ink, per side as a fraction of the frame: the head (with ears and any
+ * sketch) is placed the way a player's drawing is framed at inference (shared/edges normalizeDoodle,
+ * the cats theme's input.margin), so long whiskers mean a smaller head, as in a doodle.
+ */
+const INK_MARGIN = [0.02, 0.16] as const;
+/** Largest face side, as a fraction of the frame (a head without whiskers would otherwise fill it). */
+const MAX_FACE_SIDE = 0.8;
 /** Ear tips, in head radii from the centre: as big as doodled ears. */
 const EAR_TIP = [1.45, 1.8] as const;
 /** Inner-ear colour, blended into the fur. */
@@ -47,18 +53,36 @@ function sampleBilinear(rgb: Uint8Array, size: number, u: number, v: number, out
   }
 }
 
+/** Where the face box goes so that the head, ears and sketch are framed like a doodle. */
+function frameInk(head: HeadShape, ears: [Point, Point, Point][], sketch: FaceSketch | undefined, rng: Rng): FaceBox {
+  let x0 = head.cx - head.rx, x1 = head.cx + head.rx, y0 = head.cy - head.ry, y1 = head.cy + head.ry;
+  for (const [x, y] of ears.flat()) {
+    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+  }
+  const drawn = sketch && sketchBounds(sketch);
+  if (drawn) {
+    x0 = Math.min(x0, drawn.x0); x1 = Math.max(x1, drawn.x1); y0 = Math.min(y0, drawn.y0); y1 = Math.max(y1, drawn.y1);
+  }
+  const margin = rng.uniform(INK_MARGIN[0], INK_MARGIN[1]);
+  const side = Math.min(MAX_FACE_SIDE, (1 - 2 * margin) / Math.max(x1 - x0, y1 - y0));
+  // Centred, as normalizeDoodle centres the ink's box; a little jitter for the drawings' own imprecision.
+  const jitter = () => rng.uniform(-0.02, 0.02);
+  return { x: 0.5 - side * (x0 + x1) / 2 + jitter(), y: 0.5 - side * (y0 + y1) / 2 + jitter(), side };
+}
+
 /**
  * Shrinks an aligned face photo (and its edge mask) into a head with ears on
- * a plain backdrop, at a random size and place. Returns new arrays.
+ * a plain backdrop. The head, its ears and `sketch` (a face sketch to be
+ * drawn on it, in face coordinates) are framed together as a doodle is:
+ * their bounding box centred, with a random margin. Returns new arrays; the
+ * caller draws the sketch at the returned box.
  */
-export function composeHead(photo: Uint8Array, mask: Uint8Array, size: number, rng: Rng): HeadComposite {
-  const side = rng.uniform(FACE_SIDE[0], FACE_SIDE[1]);
-  // Lower than centre, so the ears fit above the head.
-  const box: FaceBox = { x: rng.uniform(0.35, 0.65) * (1 - side), y: rng.uniform(0.55, 0.95) * (1 - side), side };
+export function composeHead(photo: Uint8Array, mask: Uint8Array, size: number, rng: Rng, sketch?: FaceSketch): HeadComposite {
   // The head in face coordinates: a little wider than the crop (its edge pixels are repeated there), its
   // centre below the eyes as in a real head.
   const head: HeadShape = { cx: 0.5, cy: 0.52, rx: rng.uniform(0.5, 0.56), ry: rng.uniform(0.48, 0.54) };
   const ears = randomEars(head, rng, EAR_TIP);
+  const box = frameInk(head, ears, sketch, rng);
   const inHead = (u: number, v: number) => ((u - head.cx) / head.rx) ** 2 + ((v - head.cy) / head.ry) ** 2 <= 1;
   // Inner ears: the ear triangles shrunk towards their base's midpoint.
   const innerEars = ears.map(([a, tip, b]) => {

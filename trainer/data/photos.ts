@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { photoToEdges, renderEdgeImage, strokeAugment } from '../../shared/edges';
 import { Rng } from '../../shared/random';
-import { addFaceSketch, type FacePart } from './faceSketch';
+import { addFaceSketch, drawFaceSketch, planFaceSketch, type FacePart } from './faceSketch';
 import { composeHead } from './headComposite';
 import { cropFlip, hashString, mixSeed, pickCrop, strokeWidthsFor, toSigned } from './augment';
 import { decodeResized, listFolder, probeFile, resizeSquare } from './decode';
@@ -17,6 +17,8 @@ import { DatasetError, type Dataset, type DatasetOptions, type Sample, type Skip
 
 /** Sketch parts drawn on a head composite (it has a real outline and ears). */
 const INNER_FACE_PARTS: readonly FacePart[] = ['eyes', 'nose', 'whiskers', 'mouth'];
+/** Whiskers on a head composite, in face sides: doodled whiskers often reach far past the head. */
+const COMPOSITE_WHISKERS = [0.3, 1.0] as const;
 
 /** One file in VAL_BUCKETS goes to the validation split. */
 const VAL_BUCKETS = 20;
@@ -105,11 +107,14 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
         photo = cropFlip(full, loadSize, 3, size, p);
         let cropped = cropFlip(mask, loadSize, 1, size, p);
         if (opts.faceComposite && rng.chance(opts.faceComposite)) {
-          // A whole head: its silhouette is drawn already, so a sketch adds only the face's features.
-          const head = composeHead(photo, cropped, size, rng);
+          // A whole head: its silhouette is drawn already, so a sketch adds only the face's features. The
+          // sketch is planned first because the head is framed together with it.
+          const sketch = opts.faceSketch && rng.chance(opts.faceSketch)
+            ? planFaceSketch(rng, INNER_FACE_PARTS, { whiskerLength: COMPOSITE_WHISKERS })
+            : undefined;
+          const head = composeHead(photo, cropped, size, rng, sketch);
           photo = head.photo;
-          cropped = head.mask;
-          if (opts.faceSketch && rng.chance(opts.faceSketch)) cropped = addFaceSketch(cropped, size, rng, head.box, INNER_FACE_PARTS);
+          cropped = sketch ? drawFaceSketch(head.mask, size, sketch, head.box) : head.mask;
         } else if (opts.faceSketch && rng.chance(opts.faceSketch)) {
           cropped = addFaceSketch(cropped, size, rng);
         }
