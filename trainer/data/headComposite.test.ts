@@ -57,7 +57,7 @@ describe('composeHead', () => {
     const whiskers: FaceSketch = { lines: [[[0.4, 0.7], [-0.6, 0.65]], [[0.6, 0.7], [1.6, 0.75]]], eyes: [] };
     for (let seed = 0; seed < 20; seed++) {
       const plain = composeHead(photo, mask, SIZE, new Rng(seed));
-      const whiskered = composeHead(photo, mask, SIZE, new Rng(seed), whiskers);
+      const whiskered = composeHead(photo, mask, SIZE, new Rng(seed), { sketch: whiskers });
       expect(whiskered.box.side).toBeLessThan(0.75 * plain.box.side);
       for (const [head, sketch] of [[plain, undefined], [whiskered, whiskers]] as const) {
         const ink = sketch ? drawFaceSketch(head.mask, SIZE, sketch, head.box) : head.mask;
@@ -77,7 +77,7 @@ describe('composeHead', () => {
     }
     // A planned sketch with long whiskers, as the trainer draws on composites, stays inside the frame.
     const sketch = planFaceSketch(new Rng(5), ['whiskers'], { whiskerLength: [0.9, 1] });
-    const head = composeHead(photo, mask, SIZE, new Rng(5), sketch);
+    const head = composeHead(photo, mask, SIZE, new Rng(5), { sketch });
     expect(head.box.x).toBeGreaterThan(0.1);
   });
 
@@ -88,5 +88,31 @@ describe('composeHead', () => {
     expect(composeHead(photo, mask, SIZE, new Rng(7))).toEqual(a);
     expect(composeHead(photo, mask, SIZE, new Rng(8)).photo).not.toEqual(a.photo);
     expect([photo, mask]).toEqual(before);
+  });
+});
+
+describe('composeHead bodies', () => {
+  it('puts a body behind the head when asked: a wide silhouette, the head small on one end, fur on a plain backdrop', () => {
+    const { photo, mask } = fakeFace();
+    let wide = 0;
+    const n = 30;
+    for (let seed = 0; seed < n; seed++) {
+      const head = composeHead(photo, mask, SIZE, new Rng(100 + seed), { body: true });
+      let x0 = SIZE, x1 = -1, y0 = SIZE, y1 = -1;
+      for (let y = 0; y < SIZE; y++) {
+        for (let x = 0; x < SIZE; x++) {
+          if (!head.mask[y * SIZE + x]) continue;
+          x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+        }
+      }
+      if (x1 - x0 > 1.2 * (y1 - y0)) wide++;
+      expect(head.box.side).toBeLessThan(0.45);
+      // The head's centre is off to one side of the frame.
+      expect(Math.abs(head.box.x + head.box.side / 2 - 0.5)).toBeGreaterThan(0.08);
+      // One connected outline around head and body (plus the head's own outline inside it).
+      const { sizes } = labelComponents(head.mask, SIZE, SIZE);
+      expect(Math.max(...sizes.slice(1))).toBeGreaterThan(2 * SIZE);
+    }
+    expect(wide / n).toBeGreaterThan(0.6);
   });
 });

@@ -10,6 +10,7 @@
  */
 import { maskBoundary } from '../../shared/edges';
 import type { Rng } from '../../shared/random';
+import { bodyBounds, inBody, randomBody, type Bounds, type CatBody } from './catBody';
 import { randomEars, sketchBounds, type FaceBox, type FaceSketch, type HeadShape, type Point } from './faceSketch';
 
 /**
@@ -24,6 +25,13 @@ const MAX_FACE_SIDE = 0.8;
 const EAR_TIP = [1.45, 1.8] as const;
 /** Inner-ear colour, blended into the fur. */
 const EAR_PINK = [214, 158, 150] as const;
+
+export interface HeadCompositeOptions {
+  /** A face sketch to be drawn on the head (in face coordinates): framed with it. */
+  sketch?: FaceSketch;
+  /** Put a body (torso, legs, tail) behind the head, as some doodles draw the whole cat. */
+  body?: boolean;
+}
 
 export interface HeadComposite {
   photo: Uint8Array;
@@ -53,16 +61,17 @@ function sampleBilinear(rgb: Uint8Array, size: number, u: number, v: number, out
   }
 }
 
-/** Where the face box goes so that the head, ears and sketch are framed like a doodle. */
-function frameInk(head: HeadShape, ears: [Point, Point, Point][], sketch: FaceSketch | undefined, rng: Rng): FaceBox {
-  let x0 = head.cx - head.rx, x1 = head.cx + head.rx, y0 = head.cy - head.ry, y1 = head.cy + head.ry;
-  for (const [x, y] of ears.flat()) {
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-  }
-  const drawn = sketch && sketchBounds(sketch);
-  if (drawn) {
-    x0 = Math.min(x0, drawn.x0); x1 = Math.max(x1, drawn.x1); y0 = Math.min(y0, drawn.y0); y1 = Math.max(y1, drawn.y1);
-  }
+/** Reflects t into [lo, hi] (mirrored tiling), for fur sampled from a patch of the photo. */
+function mirror(t: number, lo: number, hi: number): number {
+  const span = hi - lo;
+  const p = (((t - lo) % (2 * span)) + 2 * span) % (2 * span);
+  return lo + (p <= span ? p : 2 * span - p);
+}
+
+/** Where the face box goes so that everything drawn (each box in face coordinates) is framed like a doodle. */
+function frameInk(drawn: Bounds[], rng: Rng): FaceBox {
+  const x0 = Math.min(...drawn.map((b) => b.x0)), x1 = Math.max(...drawn.map((b) => b.x1));
+  const y0 = Math.min(...drawn.map((b) => b.y0)), y1 = Math.max(...drawn.map((b) => b.y1));
   const margin = rng.uniform(INK_MARGIN[0], INK_MARGIN[1]);
   const side = Math.min(MAX_FACE_SIDE, (1 - 2 * margin) / Math.max(x1 - x0, y1 - y0));
   // Centred, as normalizeDoodle centres the ink's box; a little jitter for the drawings' own imprecision.
@@ -72,17 +81,26 @@ function frameInk(head: HeadShape, ears: [Point, Point, Point][], sketch: FaceSk
 
 /**
  * Shrinks an aligned face photo (and its edge mask) into a head with ears on
- * a plain backdrop. The head, its ears and `sketch` (a face sketch to be
- * drawn on it, in face coordinates) are framed together as a doodle is:
+ * a plain backdrop, with a body (torso, legs, tail) behind it if asked.
+ * The head, its ears, the body and the sketch to be drawn on it are framed
+ * together as a doodle is:
  * their bounding box centred, with a random margin. Returns new arrays; the
  * caller draws the sketch at the returned box.
  */
-export function composeHead(photo: Uint8Array, mask: Uint8Array, size: number, rng: Rng, sketch?: FaceSketch): HeadComposite {
+export function composeHead(
+  photo: Uint8Array, mask: Uint8Array, size: number, rng: Rng, { sketch, body: withBody = false }: HeadCompositeOptions = {},
+): HeadComposite {
   // The head in face coordinates: a little wider than the crop (its edge pixels are repeated there), its
   // centre below the eyes as in a real head.
   const head: HeadShape = { cx: 0.5, cy: 0.52, rx: rng.uniform(0.5, 0.56), ry: rng.uniform(0.48, 0.54) };
   const ears = randomEars(head, rng, EAR_TIP);
-  const box = frameInk(head, ears, sketch, rng);
+  const body: CatBody | null = withBody ? randomBody(head, rng) : null;
+  const drawn: Bounds[] = [{ x0: head.cx - head.rx, y0: head.cy - head.ry, x1: head.cx + head.rx, y1: head.cy + head.ry }];
+  for (const [x, y] of ears.flat()) drawn.push({ x0: x, y0: y, x1: x, y1: y });
+  if (body) drawn.push(bodyBounds(body));
+  const sketched = sketch && sketchBounds(sketch);
+  if (sketched) drawn.push(sketched);
+  const box = frameInk(drawn, rng);
   const inHead = (u: number, v: number) => ((u - head.cx) / head.rx) ** 2 + ((v - head.cy) / head.ry) ** 2 <= 1;
   // Inner ears: the ear triangles shrunk towards their base's midpoint.
   const innerEars = ears.map(([a, tip, b]) => {
@@ -99,6 +117,8 @@ export function composeHead(photo: Uint8Array, mask: Uint8Array, size: number, r
 
   const out = new Uint8Array(size * size * 3);
   const silhouette = new Uint8Array(size * size);
+  // The head and ears alone: a doodle outlines the head even where it overlaps the body.
+  const headSilhouette = new Uint8Array(size * size);
   const colour = [0, 0, 0];
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -107,13 +127,20 @@ export function composeHead(photo: Uint8Array, mask: Uint8Array, size: number, r
       const i = y * size + x;
       if (inHead(u, v)) {
         sampleBilinear(photo, size, u, v, colour);
-        silhouette[i] = 1;
+        silhouette[i] = headSilhouette[i] = 1;
       } else if (inTriangle(u, v, ears[0]) || inTriangle(u, v, ears[1])) {
         // Fur mirrored from the forehead of the same column, so the ears carry the coat's colour and texture.
         sampleBilinear(photo, size, u, Math.min(0.25, Math.max(0.02, -v)), colour);
         if (inTriangle(u, v, innerEars[0]) || inTriangle(u, v, innerEars[1])) {
           for (let c = 0; c < 3; c++) colour[c] = colour[c] * (1 - pinkShare) + EAR_PINK[c] * pinkShare;
         }
+        silhouette[i] = headSilhouette[i] = 1;
+      } else if (body && inBody(body, u, v)) {
+        // Fur tiled (mirrored) from the forehead and cheeks, darker towards the belly and on the legs for volume.
+        sampleBilinear(photo, size, mirror(u * 0.8, 0.1, 0.9), mirror(v * 0.8, 0.03, 0.3), colour);
+        const below = Math.max(0, (v - body.torso.cy) / body.torso.ry);
+        const shade = 1 - 0.3 * Math.min(1, below);
+        for (let c = 0; c < 3; c++) colour[c] *= shade;
         silhouette[i] = 1;
       } else {
         for (let c = 0; c < 3; c++) colour[c] = grey + tint[c] + gradient * (y / size - 0.5);
@@ -123,17 +150,19 @@ export function composeHead(photo: Uint8Array, mask: Uint8Array, size: number, r
   }
 
   // Edges: the photo's own, shrunk with it (each edge pixel moved, so thin lines stay connected enough for
-  // the stroke augmentation to redraw) and kept inside the head, plus the silhouette's boundary.
+  // the stroke augmentation to redraw) and kept inside the head, plus the boundaries of the whole silhouette
+  // and of the head.
   const edges = new Uint8Array(size * size);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       if (!mask[y * size + x]) continue;
       const u = (x + 0.5) / size, v = (y + 0.5) / size;
       const tx = Math.floor((box.x + u * box.side) * size), ty = Math.floor((box.y + v * box.side) * size);
-      if (tx >= 0 && tx < size && ty >= 0 && ty < size && silhouette[ty * size + tx]) edges[ty * size + tx] = 1;
+      if (tx >= 0 && tx < size && ty >= 0 && ty < size && headSilhouette[ty * size + tx]) edges[ty * size + tx] = 1;
     }
   }
   const outline = maskBoundary(silhouette, size, size);
-  for (let i = 0; i < edges.length; i++) edges[i] |= outline[i];
+  const headOutline = body ? maskBoundary(headSilhouette, size, size) : outline;
+  for (let i = 0; i < edges.length; i++) edges[i] |= outline[i] | headOutline[i];
   return { photo: out, mask: edges, box };
 }

@@ -19,6 +19,8 @@ import { DatasetError, type Dataset, type DatasetOptions, type Sample, type Skip
 const INNER_FACE_PARTS: readonly FacePart[] = ['eyes', 'nose', 'whiskers', 'mouth'];
 /** Whiskers on a head composite, in face sides: doodled whiskers often reach far past the head. */
 const COMPOSITE_WHISKERS = [0.3, 1.0] as const;
+/** Share of head composites given a whole body (torso, legs, tail): about one cat doodle in five draws one. */
+const COMPOSITE_BODY_SHARE = 0.25;
 
 /** One file in VAL_BUCKETS goes to the validation split. */
 const VAL_BUCKETS = 20;
@@ -112,7 +114,7 @@ export async function openPhotos(opts: DatasetOptions, budgetBytes: number): Pro
           const sketch = opts.faceSketch && rng.chance(opts.faceSketch)
             ? planFaceSketch(rng, INNER_FACE_PARTS, { whiskerLength: COMPOSITE_WHISKERS })
             : undefined;
-          const head = composeHead(photo, cropped, size, rng, sketch);
+          const head = composeHead(photo, cropped, size, rng, { sketch, body: rng.chance(COMPOSITE_BODY_SHARE) });
           photo = head.photo;
           cropped = sketch ? drawFaceSketch(head.mask, size, sketch, head.box) : head.mask;
         } else if (opts.faceSketch && rng.chance(opts.faceSketch)) {
