@@ -28,7 +28,7 @@ export function buildProgram(): Command {
       .option('--edge-density <n>', `photos data: automatic-edge density, strong edge pixels per image side (default ${d.edgeDensity}; lower = sparser, more doodle-like)`, parseNumberFlag('edge-density', { min: 0 }))
       .option('--edge-sigma <px>', 'photos data: blur σ before edge detection, in pixels (default 1.5 per 256 px of side, at least 0.8)', parseNumberFlag('edge-sigma', { min: 0 }))
       .option('--face-sketch <p>', 'photos data of aligned faces: share of training samples given a synthetic face doodle (head outline, ears, eyes, nose, whiskers, mouth) around the photo\'s edges, 0..1 (default 0)', parseNumberFlag('face-sketch', { min: 0 }))
-      .option('--face-composite <p>', 'photos data of aligned faces: share of training samples whose face is shrunk into a whole head (outline, ears, plain backdrop), 0..1 (default 0)', parseNumberFlag('face-composite', { min: 0 }))
+      .option('--face-composite <p>', 'photos data of aligned faces: share of training samples whose face is shrunk into a whole head (outline, ears, plain backdrop; a quarter with a body), 0..1 (default 0)', parseNumberFlag('face-composite', { min: 0 }))
       .option('--extra-photos <dir>', 'also train on this folder of plain photos (automatic edges, as --format photos)')
       .option('--extra-share <p>', `share of training samples taken from --extra-photos, 0..1 (default ${d.extraShare})`, parseNumberFlag('extra-share', { min: 0 }))
       .option('--init-from <runDir>', 'start from this run\'s checkpoint (same model flags) instead of random weights: fine-tuning')
