@@ -17,9 +17,9 @@ npm run -s export -- --checkpoint runs/handbags --out assets/themes/handbags --q
   --description "Draw a bag or a purse" --frame doodle --stroke-width 2 \
   --licence "Research use: iGAN Amazon handbag photos (research only); weights trained here" --provenance "edges2handbags-mini: $PROV"
 npm run -s export -- --checkpoint runs/cats --out assets/themes/cats --quantize uint8 --title "Cats" \
-  --description "Draw a cat's face" --frame doodle --stroke-width 1 --margin 0.1 \
+  --description "Draw a cat (a face, or the whole cat)" --frame doodle --stroke-width 1 --margin 0.1 \
   --licence "MIT (AnnikaV9/cat-dataset); weights trained here" \
-  --provenance "cat-faces-64: AnnikaV9/cat-dataset (MIT), sparse edges computed automatically (density 1.2, blur 1.4 px); 85% of samples shrunk into synthetic whole heads (ears, plain backdrop), 70% given a synthetic face sketch"
+  --provenance "cat-faces-64: AnnikaV9/cat-dataset (MIT), sparse edges computed automatically (density 1.2, blur 1.4 px); 85% of samples shrunk into synthetic whole heads (ears, plain backdrop; a quarter with a body), framed as doodles are; 70% given a synthetic face sketch"
 
 for pair in shoes:shoe handbags:purse cats:cat; do
   theme=${pair%%:*}; category=${pair##*:}

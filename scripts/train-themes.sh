@@ -25,8 +25,9 @@ train shoes-ft --data "$DATA/edges2shoes-mini" --format aligned --doodle-strokes
   --size 128 --load-size 143 --ngf 24 --ndf 32 --channel-cap 96 --save-every 250 --sample-every 250 --json
 train handbags --data "$DATA/edges2handbags-mini" --format aligned --doodle-strokes 0.5 --iters "${HANDBAGS_ITERS:-1800}" "${COMMON[@]}"
 # Cats: sparse, doodle-like automatic edges (density 1.2, blur 1.4 px) on the 64 px photos; 85% of the samples
-# shrink the face into a whole head (ears, plain backdrop), 70% get a synthetic face sketch (outline, ears, eyes,
-# nose, whiskers) — the face crops have none of what a cat doodle draws around the face.
+# shrink the face into a whole head (ears, plain backdrop; a quarter with a body), framed as a doodle is framed, and
+# 70% get a synthetic face sketch (outline, ears, eyes, nose, whiskers) — the face crops have none of what a cat
+# doodle draws around the face.
 train cats --data "$DATA/cat-faces-64/train" --format photos --size 64 --load-size 72 --ngf 24 --ndf 32 --channel-cap 96 \
   --edge-density 1.2 --edge-sigma 1.4 --face-sketch 0.7 --face-composite 0.85 \
-  --epochs 1 --epochs-decay 1 --save-every 500 --sample-every 1000 --json --iters "${CATS_ITERS:-15000}"
+  --epochs 1 --epochs-decay 1 --save-every 500 --sample-every 1000 --json --iters "${CATS_ITERS:-32000}"
