@@ -6,7 +6,7 @@
  * the face box; the head is centred near (0.5, 0.5) with radii about 0.5).
  */
 import type { Rng } from '../../shared/random';
-import type { HeadShape, Point } from './faceSketch';
+import type { Bounds, HeadShape, Point } from './faceSketch';
 
 export interface CatBody {
   /** The torso, beside and below the head. */
@@ -16,13 +16,6 @@ export interface CatBody {
   /** The tail's centre line, from the torso's far end, and its width. */
   tail: Point[];
   tailWidth: number;
-}
-
-export interface Bounds {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
 }
 
 /** A body to the left or right of `head`, its near end under the head (the neck), jittered. */

@@ -31,6 +31,14 @@ export const ALL_FACE_PARTS = Object.keys(PART_CHANCE) as FacePart[];
 
 export type Point = [number, number];
 
+/** A box in face coordinates. */
+export interface Bounds {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 /** Where the aligned face photo lies in the frame (fractions of the side): the whole frame unless it was shrunk. */
 export interface FaceBox {
   x: number;
@@ -152,7 +160,7 @@ export function planFaceSketch(rng: Rng, parts: readonly FacePart[] = ALL_FACE_P
 }
 
 /** The sketch's extent in face coordinates. */
-export function sketchBounds(sketch: FaceSketch): { x0: number; y0: number; x1: number; y1: number } | null {
+export function sketchBounds(sketch: FaceSketch): Bounds | null {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   const add = (x: number, y: number, r = 0) => {
     x0 = Math.min(x0, x - r); x1 = Math.max(x1, x + r); y0 = Math.min(y0, y - r); y1 = Math.max(y1, y + r);

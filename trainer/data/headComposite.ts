@@ -3,15 +3,17 @@
  * — an outline with two ears, the face inside, background around — while
  * face crops like cat-faces-64 are all face. This shrinks the crop into a
  * head: the photo fills an ellipse, two ears (fur sampled from the forehead,
- * a pinkish inside) stand on it, and a plain backdrop surrounds it. The edge
- * map gets the head's real silhouette and the photo's own edges, shrunk with
- * it, so the outline a player draws is an outline the model has seen around
- * a photo. Pure pixel code: size×size RGB (0–255) and edge masks (1 = edge).
+ * a pinkish inside) stand on it, a body behind it if asked (catBody), and a
+ * plain backdrop surrounds it. The edge map gets the real silhouette and the
+ * photo's own edges, shrunk with it, so the outline a player draws is an
+ * outline the model has seen around a photo; everything drawn is framed as
+ * a player's doodle is framed. Pure pixel code: size×size RGB (0–255) and
+ * edge masks (1 = edge).
  */
 import { maskBoundary } from '../../shared/edges';
 import type { Rng } from '../../shared/random';
-import { bodyBounds, inBody, randomBody, type Bounds, type CatBody } from './catBody';
-import { randomEars, sketchBounds, type FaceBox, type FaceSketch, type HeadShape, type Point } from './faceSketch';
+import { bodyBounds, inBody, randomBody, type CatBody } from './catBody';
+import { randomEars, sketchBounds, type Bounds, type FaceBox, type FaceSketch, type HeadShape, type Point } from './faceSketch';
 
 /**
  * Margin around the drawing's ink, per side as a fraction of the frame: the head (with ears and any
@@ -81,11 +83,10 @@ function frameInk(drawn: Bounds[], rng: Rng): FaceBox {
 
 /**
  * Shrinks an aligned face photo (and its edge mask) into a head with ears on
- * a plain backdrop, with a body (torso, legs, tail) behind it if asked.
- * The head, its ears, the body and the sketch to be drawn on it are framed
- * together as a doodle is:
- * their bounding box centred, with a random margin. Returns new arrays; the
- * caller draws the sketch at the returned box.
+ * a plain backdrop, with a body (torso, legs, tail) behind it if asked. The
+ * head, its ears, the body and the sketch to be drawn on it are framed
+ * together as a doodle is: their bounding box centred, with a random margin.
+ * Returns new arrays; the caller draws the sketch at the returned box.
  */
 export function composeHead(
   photo: Uint8Array, mask: Uint8Array, size: number, rng: Rng, { sketch, body: withBody = false }: HeadCompositeOptions = {},
