@@ -6,7 +6,7 @@
  * the face box; the head is centred near (0.5, 0.5) with radii about 0.5).
  */
 import type { Rng } from '../../shared/random';
-import type { Bounds, HeadShape, Point } from './faceSketch';
+import { circleBounds, inEllipse, unionBounds, type Bounds, type HeadShape, type Point } from './faceSketch';
 
 export interface CatBody {
   /** The torso, beside and below the head. */
@@ -62,8 +62,7 @@ function segmentDistance2(x: number, y: number, a: Point, b: Point): number {
 }
 
 export function inBody(body: CatBody, u: number, v: number): boolean {
-  const { torso } = body;
-  if (((u - torso.cx) / torso.rx) ** 2 + ((v - torso.cy) / torso.ry) ** 2 <= 1) return true;
+  if (inEllipse(body.torso, u, v)) return true;
   for (const [x0, y0, x1, y1] of body.legs) if (u >= x0 && u <= x1 && v >= y0 && v <= y1) return true;
   const r2 = (body.tailWidth / 2) ** 2;
   for (let i = 1; i < body.tail.length; i++) if (segmentDistance2(u, v, body.tail[i - 1], body.tail[i]) <= r2) return true;
@@ -72,13 +71,9 @@ export function inBody(body: CatBody, u: number, v: number): boolean {
 
 export function bodyBounds(body: CatBody): Bounds {
   const { torso } = body;
-  const b = { x0: torso.cx - torso.rx, y0: torso.cy - torso.ry, x1: torso.cx + torso.rx, y1: torso.cy + torso.ry };
-  for (const [x0, y0, x1, y1] of body.legs) {
-    b.x0 = Math.min(b.x0, x0); b.y0 = Math.min(b.y0, y0); b.x1 = Math.max(b.x1, x1); b.y1 = Math.max(b.y1, y1);
-  }
-  const r = body.tailWidth / 2;
-  for (const [x, y] of body.tail) {
-    b.x0 = Math.min(b.x0, x - r); b.y0 = Math.min(b.y0, y - r); b.x1 = Math.max(b.x1, x + r); b.y1 = Math.max(b.y1, y + r);
-  }
-  return b;
+  return unionBounds([
+    { x0: torso.cx - torso.rx, y0: torso.cy - torso.ry, x1: torso.cx + torso.rx, y1: torso.cy + torso.ry },
+    ...body.legs.map(([x0, y0, x1, y1]) => ({ x0, y0, x1, y1 })),
+    ...circleBounds(body.tail, body.tailWidth / 2),
+  ])!;
 }

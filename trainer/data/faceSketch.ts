@@ -39,6 +39,20 @@ export interface Bounds {
   y1: number;
 }
 
+/** The box around points, each grown by `r` (a stroke's half width, an eye's radius). */
+export function circleBounds(points: readonly Point[], r = 0): Bounds[] {
+  return points.map(([x, y]) => ({ x0: x - r, y0: y - r, x1: x + r, y1: y + r }));
+}
+
+/** The box around boxes, or null for none. */
+export function unionBounds(boxes: readonly Bounds[]): Bounds | null {
+  if (boxes.length === 0) return null;
+  return {
+    x0: Math.min(...boxes.map((b) => b.x0)), y0: Math.min(...boxes.map((b) => b.y0)),
+    x1: Math.max(...boxes.map((b) => b.x1)), y1: Math.max(...boxes.map((b) => b.y1)),
+  };
+}
+
 /** Where the aligned face photo lies in the frame (fractions of the side): the whole frame unless it was shrunk. */
 export interface FaceBox {
   x: number;
@@ -63,6 +77,10 @@ export interface HeadShape {
   cy: number;
   rx: number;
   ry: number;
+}
+
+export function inEllipse(e: HeadShape, u: number, v: number): boolean {
+  return ((u - e.cx) / e.rx) ** 2 + ((v - e.cy) / e.ry) ** 2 <= 1;
 }
 
 export function pointOnHead(head: HeadShape, angle: number, scale = 1): Point {
@@ -161,13 +179,7 @@ export function planFaceSketch(rng: Rng, parts: readonly FacePart[] = ALL_FACE_P
 
 /** The sketch's extent in face coordinates. */
 export function sketchBounds(sketch: FaceSketch): Bounds | null {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  const add = (x: number, y: number, r = 0) => {
-    x0 = Math.min(x0, x - r); x1 = Math.max(x1, x + r); y0 = Math.min(y0, y - r); y1 = Math.max(y1, y + r);
-  };
-  for (const line of sketch.lines) for (const [x, y] of line) add(x, y);
-  for (const e of sketch.eyes) add(e.x, e.y, e.r);
-  return x1 >= x0 ? { x0, y0, x1, y1 } : null;
+  return unionBounds([...circleBounds(sketch.lines.flat()), ...sketch.eyes.flatMap((e) => circleBounds([[e.x, e.y]], e.r))]);
 }
 
 /** Returns a copy of the `size`×`size` edge mask (1 = edge) with the sketch drawn in 1 px lines, the face lying at `box`. */

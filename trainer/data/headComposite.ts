@@ -13,7 +13,7 @@
 import { maskBoundary } from '../../shared/edges';
 import type { Rng } from '../../shared/random';
 import { bodyBounds, inBody, randomBody, type CatBody } from './catBody';
-import { randomEars, sketchBounds, type Bounds, type FaceBox, type FaceSketch, type HeadShape, type Point } from './faceSketch';
+import { circleBounds, inEllipse, randomEars, sketchBounds, unionBounds, type Bounds, type FaceBox, type FaceSketch, type HeadShape, type Point } from './faceSketch';
 
 /**
  * Margin around the drawing's ink, per side as a fraction of the frame: the head (with ears and any
@@ -72,8 +72,7 @@ function mirror(t: number, lo: number, hi: number): number {
 
 /** Where the face box goes so that everything drawn (each box in face coordinates) is framed like a doodle. */
 function frameInk(drawn: Bounds[], rng: Rng): FaceBox {
-  const x0 = Math.min(...drawn.map((b) => b.x0)), x1 = Math.max(...drawn.map((b) => b.x1));
-  const y0 = Math.min(...drawn.map((b) => b.y0)), y1 = Math.max(...drawn.map((b) => b.y1));
+  const { x0, y0, x1, y1 } = unionBounds(drawn)!;
   const margin = rng.uniform(INK_MARGIN[0], INK_MARGIN[1]);
   const side = Math.min(MAX_FACE_SIDE, (1 - 2 * margin) / Math.max(x1 - x0, y1 - y0));
   // Centred, as normalizeDoodle centres the ink's box; a little jitter for the drawings' own imprecision.
@@ -96,13 +95,11 @@ export function composeHead(
   const head: HeadShape = { cx: 0.5, cy: 0.52, rx: rng.uniform(0.5, 0.56), ry: rng.uniform(0.48, 0.54) };
   const ears = randomEars(head, rng, EAR_TIP);
   const body: CatBody | null = withBody ? randomBody(head, rng) : null;
-  const drawn: Bounds[] = [{ x0: head.cx - head.rx, y0: head.cy - head.ry, x1: head.cx + head.rx, y1: head.cy + head.ry }];
-  for (const [x, y] of ears.flat()) drawn.push({ x0: x, y0: y, x1: x, y1: y });
+  const drawn: Bounds[] = [{ x0: head.cx - head.rx, y0: head.cy - head.ry, x1: head.cx + head.rx, y1: head.cy + head.ry }, ...circleBounds(ears.flat())];
   if (body) drawn.push(bodyBounds(body));
   const sketched = sketch && sketchBounds(sketch);
   if (sketched) drawn.push(sketched);
   const box = frameInk(drawn, rng);
-  const inHead = (u: number, v: number) => ((u - head.cx) / head.rx) ** 2 + ((v - head.cy) / head.ry) ** 2 <= 1;
   // Inner ears: the ear triangles shrunk towards their base's midpoint.
   const innerEars = ears.map(([a, tip, b]) => {
     const m: Point = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
@@ -126,7 +123,7 @@ export function composeHead(
       const u = ((x + 0.5) / size - box.x) / box.side;
       const v = ((y + 0.5) / size - box.y) / box.side;
       const i = y * size + x;
-      if (inHead(u, v)) {
+      if (inEllipse(head, u, v)) {
         sampleBilinear(photo, size, u, v, colour);
         silhouette[i] = headSilhouette[i] = 1;
       } else if (inTriangle(u, v, ears[0]) || inTriangle(u, v, ears[1])) {
