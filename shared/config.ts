@@ -6,6 +6,15 @@
  */
 export type Norm = 'batch' | 'instance' | 'none';
 export type GanMode = 'vanilla' | 'lsgan';
+/**
+ * How the U-Net decoder doubles the resolution: 'transpose' = 4×4 stride-2
+ * transposed convolution (pix2pix; .pth interop), 'resize' = nearest ×2 then a
+ * 3×3 convolution (Odena et al. 2016: no checkerboard grid).
+ */
+export type Upsample = 'transpose' | 'resize';
+export const UPSAMPLE_MODES: readonly Upsample[] = ['transpose', 'resize'];
+/** Colour-hint channels appended to the generator input: hint RGB (in [-1,1], 0 where unhinted) and a 0/1 mask. */
+export const HINT_CHANNELS = 4;
 
 export interface ModelConfig {
   /** Square input/output side in pixels. */
@@ -25,6 +34,22 @@ export interface ModelConfig {
   dropout: boolean;
   /** PatchGAN stride-2 layers (3 = 70×70 receptive field). */
   nLayersD: number;
+  /** Decoder upsampling (absent in older themes and checkpoints: 'transpose'). */
+  upsample: Upsample;
+  /** The generator also takes colour hints (HINT_CHANNELS more input channels); D still sees only the edges. */
+  colourHints: boolean;
+  /** Norm on the innermost encoder block too (affinelayer/pix2pix-tensorflow does; junyanz's unet does not). Absent: false. */
+  innermostNorm?: boolean;
+  /** Instance norm with a learned per-channel scale and offset (imported generators whose batch norm runs on batch statistics). Absent: false. */
+  normAffine?: boolean;
+}
+
+/** The fields that older configs lack, with the values those configs were built with. */
+export const CONFIG_FIELD_DEFAULTS = { upsample: 'transpose', colourHints: false } as const satisfies Partial<ModelConfig>;
+
+/** Generator input channels: the edge image plus, for hint themes, the hint channels. */
+export function generatorInChannels(config: ModelConfig): number {
+  return config.inChannels + (config.colourHints ? HINT_CHANNELS : 0);
 }
 
 export const MIN_SIZE = 16;
@@ -46,6 +71,7 @@ export function defaultConfig(overrides: Partial<ModelConfig> = {}): ModelConfig
     norm: 'batch',
     dropout: true,
     nLayersD: 3,
+    ...CONFIG_FIELD_DEFAULTS,
   };
   return { ...base, ...overrides };
 }
@@ -71,6 +97,12 @@ export function configProblems(config: unknown): string[] {
     problems.push(`norm must be "batch", "instance" or "none" (got ${JSON.stringify(c.norm)})`);
   }
   if (typeof c.dropout !== 'boolean') problems.push(`dropout must be true or false (got ${JSON.stringify(c.dropout)})`);
+  if (c.upsample !== undefined && !UPSAMPLE_MODES.includes(c.upsample as Upsample)) {
+    problems.push(`upsample must be "transpose" or "resize" (got ${JSON.stringify(c.upsample)})`);
+  }
+  for (const key of ['colourHints', 'innermostNorm', 'normAffine'] as const) {
+    if (c[key] !== undefined && typeof c[key] !== 'boolean') problems.push(`${key} must be true or false (got ${JSON.stringify(c[key])})`);
+  }
   if (problems.length) return problems;
   const cfg = c as unknown as ModelConfig;
   if (cfg.size < MIN_SIZE || cfg.size > MAX_SIZE) problems.push(`size ${cfg.size} is out of range: use ${MIN_SIZE}..${MAX_SIZE}`);
@@ -93,9 +125,12 @@ export function configProblems(config: unknown): string[] {
   return problems;
 }
 
-/** Throws a ConfigError listing every problem, or returns the config typed. */
+/**
+ * Throws a ConfigError listing every problem, or returns the config typed,
+ * with the fields that older configs lack filled in (see CONFIG_FIELD_DEFAULTS).
+ */
 export function validateConfig(config: unknown): ModelConfig {
   const problems = configProblems(config);
   if (problems.length) throw new ConfigError(`Invalid model config: ${problems.join('; ')}`);
-  return config as ModelConfig;
+  return { ...CONFIG_FIELD_DEFAULTS, ...(config as ModelConfig) };
 }

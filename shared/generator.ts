@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type ModelConfig, validateConfig } from './config';
+import { generatorInChannels, type ModelConfig, validateConfig } from './config';
 import { InstanceNormalization } from './layers/instanceNorm';
 
 /**
@@ -21,6 +21,15 @@ import { InstanceNormalization } from './layers/instanceNorm';
  * down0 (no activation before, no norm) and down7 (no norm). Every up block is
  * ReLU → transposed Conv 4×4 stride 2 → norm (→ dropout 0.5), except up0 (no
  * norm, bias, tanh). Smaller depths drop inner blocks (unet_128 = depth 7).
+ *
+ * `upsample: 'resize'` replaces each transposed conv by nearest ×2 then a 3×3
+ * stride-1 conv (`up{i}_resize` + `up{i}_conv`): every output pixel sees the
+ * same number of kernel taps, so there is no checkerboard grid (Odena et al.
+ * 2016). It costs 9/4 the decoder multiply-adds of the 4×4 transposed conv.
+ * `colourHints` adds HINT_CHANNELS input channels (hint RGB + mask) after the
+ * edge image's; `innermostNorm` puts a norm on down{depth-1} too (the
+ * affinelayer/pix2pix-tensorflow layout of imported generators), and
+ * `normAffine` gives instance norm a learned scale and offset.
  */
 
 /** Weight init N(0, 0.02) as in pix2pix; seeded so a run's weights are reproducible. */
@@ -64,6 +73,16 @@ export class InitSeeds {
   }
 }
 
+/** Kernel side of the decoder convs: 4×4 transposed, or 3×3 after the resize. */
+export function decoderKernel(config: ModelConfig): number {
+  return config.upsample === 'resize' ? 3 : 4;
+}
+
+/** Whether down block `level` has a norm layer (never the outermost; the innermost only with innermostNorm). */
+export function encoderHasNorm(config: ModelConfig, level: number): boolean {
+  return level !== 0 && (level !== config.depth - 1 || config.innermostNorm === true);
+}
+
 /** Normalisation layer for a config, or null for 'none'. */
 export function normLayer(config: ModelConfig, name: string, seeds: InitSeeds): tf.layers.Layer | null {
   switch (config.norm) {
@@ -75,7 +94,7 @@ export function normLayer(config: ModelConfig, name: string, seeds: InitSeeds): 
         gammaInitializer: seeds.gamma(),
       });
     case 'instance':
-      return new InstanceNormalization({ name, epsilon: NORM_EPSILON });
+      return new InstanceNormalization({ name, epsilon: NORM_EPSILON, affine: config.normAffine === true });
     case 'none':
       return null;
   }
@@ -89,19 +108,18 @@ export function convUsesBias(config: ModelConfig): boolean {
 const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor =>
   layer.apply(x) as tf.SymbolicTensor;
 
-export function buildGenerator(config: ModelConfig, options: BuildOptions = {}): tf.LayersModel {
-  validateConfig(config);
+export function buildGenerator(modelConfig: ModelConfig, options: BuildOptions = {}): tf.LayersModel {
+  const config = validateConfig(modelConfig);
   const seeds = new InitSeeds(options.seed ?? 1);
   const bias = convUsesBias(config);
   const { size, depth } = config;
-  const input = tf.input({ shape: [size, size, config.inChannels], name: 'edges' });
+  const input = tf.input({ shape: [size, size, generatorInChannels(config)], name: 'edges' });
 
   // Encoder: skips[i] is the output of down block i.
   const skips: tf.SymbolicTensor[] = [];
   let x = input;
   for (let level = 0; level < depth; level++) {
     const outermost = level === 0;
-    const innermost = level === depth - 1;
     if (!outermost) x = apply(tf.layers.leakyReLU({ alpha: LEAKY_SLOPE, name: `down${level}_lrelu` }), x);
     x = apply(
       tf.layers.conv2d({
@@ -117,7 +135,7 @@ export function buildGenerator(config: ModelConfig, options: BuildOptions = {}):
       }),
       x,
     );
-    if (!outermost && !innermost) {
+    if (encoderHasNorm(config, level)) {
       const norm = normLayer(config, `down${level}_norm`, seeds);
       if (norm) x = apply(norm, x);
     }
@@ -130,18 +148,21 @@ export function buildGenerator(config: ModelConfig, options: BuildOptions = {}):
     const outermost = level === 0;
     const innermost = level === depth - 1;
     x = apply(tf.layers.reLU({ name: `up${level}_relu` }), x);
-    x = apply(
-      tf.layers.conv2dTranspose({
-        name: `up${level}_conv`,
-        filters: outermost ? config.outChannels : encoderChannels(config, level - 1),
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        useBias: outermost ? true : bias,
-        kernelInitializer: seeds.kernel(),
-      }),
-      x,
-    );
+    const upConv = {
+      name: `up${level}_conv`,
+      filters: outermost ? config.outChannels : encoderChannels(config, level - 1),
+      kernelSize: decoderKernel(config),
+      padding: 'same' as const,
+      useBias: outermost ? true : bias,
+      kernelInitializer: seeds.kernel(),
+    };
+    if (config.upsample === 'resize') {
+      // [b,h,w,c] => [b,2h,2w,c] => 3×3 conv
+      x = apply(tf.layers.upSampling2d({ name: `up${level}_resize`, size: [2, 2], interpolation: 'nearest' }), x);
+      x = apply(tf.layers.conv2d({ ...upConv, strides: 1 }), x);
+    } else {
+      x = apply(tf.layers.conv2dTranspose({ ...upConv, strides: 2 }), x);
+    }
     if (outermost) {
       x = apply(tf.layers.activation({ activation: 'tanh', name: 'photo' }), x);
       break;

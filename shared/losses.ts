@@ -43,3 +43,18 @@ export function generatorLoss(fakeLogits: tf.Tensor, fake: tf.Tensor, target: tf
     return { gan, l1, total: gan.add(l1.mul(lambdaL1)) as tf.Scalar };
   });
 }
+
+/**
+ * pix2pixHD's discriminator feature-matching loss: mean |D_k(real) − D_k(fake)|
+ * over D's intermediate activations, averaged over the layers (the real
+ * features are targets: no gradient flows into them).
+ */
+export function featureMatchingLoss(realFeatures: tf.Tensor[], fakeFeatures: tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => {
+    if (realFeatures.length !== fakeFeatures.length || realFeatures.length === 0) {
+      throw new Error(`feature matching needs equal, non-empty feature lists (got ${realFeatures.length} and ${fakeFeatures.length})`);
+    }
+    const terms = realFeatures.map((r, k) => l1Loss(fakeFeatures[k], r));
+    return tf.addN(terms).div(terms.length) as tf.Scalar;
+  });
+}

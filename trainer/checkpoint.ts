@@ -13,6 +13,7 @@ import type { TrainOptions } from './options';
  *   state.json           step, config, options, RNG state, timing, loss history
  *   generator/           model.json + weights.bin (incl. batch-norm running statistics)
  *   discriminator/       same
+ *   generator-ema/       the moving average of G's weights (runs with --ema): what export, eval and translate use
  *   optimizer-G.bin/json Adam moments + iteration count, in the order of the model's trainable weights
  *   optimizer-D.bin/json
  * The folder is replaced atomically, so a kill at any moment leaves the last
@@ -21,6 +22,7 @@ import type { TrainOptions } from './options';
 export const CHECKPOINT_DIR = 'checkpoint';
 export const STATE_FILE = 'state.json';
 export const CHECKPOINT_VERSION = 1;
+export const EMA_GENERATOR_DIR = 'generator-ema';
 
 export interface LossRecord extends Losses {
   step: number;
@@ -92,6 +94,7 @@ export async function saveCheckpoint(runDir: string, model: Pix2PixModel, state:
   await replaceDirAtomic(path.join(runDir, CHECKPOINT_DIR), async (tmp) => {
     await saveModelDir(model.generator, path.join(tmp, 'generator'));
     await saveModelDir(model.discriminator, path.join(tmp, 'discriminator'));
+    if (model.emaGenerator) await saveModelDir(model.emaGenerator, path.join(tmp, EMA_GENERATOR_DIR));
     await saveOptimizer(model.optimizerG, path.join(tmp, 'optimizer-G'));
     await saveOptimizer(model.optimizerD, path.join(tmp, 'optimizer-D'));
     // state.json last: a folder with it is complete.
@@ -121,7 +124,7 @@ export async function readCheckpointState(dirOrRunDir: string): Promise<{ dir: s
   if (state.version !== CHECKPOINT_VERSION) {
     throw new CheckpointError(`${dir}: checkpoint version ${state.version} is not supported (expected ${CHECKPOINT_VERSION})`);
   }
-  validateConfig(state.config);
+  state.config = validateConfig(state.config);
   return { dir, state };
 }
 
@@ -137,15 +140,26 @@ export async function loadTrainingCheckpoint(
   model.discriminator.setWeights(d.getWeights());
   g.dispose();
   d.dispose();
+  if (model.emaGenerator) {
+    // A run that starts EMA (or an older checkpoint without one) begins the average at G's weights.
+    if (await fileExists(path.join(dir, EMA_GENERATOR_DIR, 'model.json'))) {
+      const ema = await loadModelDir(path.join(dir, EMA_GENERATOR_DIR));
+      model.emaGenerator.setWeights(ema.getWeights());
+      ema.dispose();
+    } else {
+      model.resetEma();
+    }
+  }
   await loadOptimizer(model.optimizerG, path.join(dir, 'optimizer-G'));
   await loadOptimizer(model.optimizerD, path.join(dir, 'optimizer-D'));
   return { model, state };
 }
 
-/** The generator alone (for export/eval/translate). */
+/** The generator alone (for export/eval/translate): the weight average when the run keeps one (--ema). */
 export async function loadCheckpoint(dirOrRunDir: string): Promise<{ generator: tf.LayersModel; state: CheckpointState }> {
   const { dir, state } = await readCheckpointState(dirOrRunDir);
-  const generator = await loadModelDir(path.join(dir, 'generator'));
+  const useEma = await fileExists(path.join(dir, EMA_GENERATOR_DIR, 'model.json'));
+  const generator = await loadModelDir(path.join(dir, useEma ? EMA_GENERATOR_DIR : 'generator'));
   return { generator, state };
 }
 

@@ -1,4 +1,4 @@
-import type { GanMode, ModelConfig, Norm } from '../shared/config';
+import type { GanMode, ModelConfig, Norm, Upsample } from '../shared/config';
 import type { BackendChoice } from './backend';
 import type { DatasetFormat, DatasetOptions, Direction, PhotoEdgeStyle } from './data/types';
 
@@ -37,6 +37,16 @@ export interface TrainOptions {
   channelCap: number | null;
   norm: Norm;
   dropout: boolean;
+  /** Decoder upsampling: 'transpose' (pix2pix, .pth interop) or 'resize' (nearest ×2 + 3×3 conv: no grid). */
+  upsample: Upsample;
+  /** Decay of the moving average of G's weights that export ships (0 = off). */
+  ema: number;
+  /** Weight of the discriminator feature-matching loss (pix2pixHD; 0 = off). */
+  featureMatching: number;
+  /** Share of training samples given colour hints from the target photo (0 = a model without hint inputs). */
+  colourHints: number;
+  /** Most hints per hinted sample (the count is uniform in 1..maxHints). */
+  maxHints: number;
   ganMode: GanMode;
   lambdaL1: number;
   lr: number;
@@ -77,6 +87,11 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   channelCap: null,
   norm: 'batch',
   dropout: true,
+  upsample: 'transpose',
+  ema: 0,
+  featureMatching: 0,
+  colourHints: 0,
+  maxHints: 8,
   ganMode: 'vanilla',
   lambdaL1: 100,
   lr: 2e-4,
@@ -101,7 +116,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
 export const RUN_DEFINING_OPTIONS = [
   'data', 'format', 'direction', 'size', 'loadSize', 'flip', 'doodleStrokes', 'edgeDensity', 'edgeSigma', 'faceSketch', 'faceComposite', 'extraPhotos', 'extraShare', 'initFrom',
   'ngf', 'ndf', 'nLayersD', 'depth', 'channelCap',
-  'norm', 'dropout', 'ganMode', 'lambdaL1', 'lr', 'beta1', 'batch', 'epochs', 'epochsDecay', 'seed',
+  'norm', 'dropout', 'upsample', 'ema', 'featureMatching', 'colourHints', 'maxHints', 'ganMode', 'lambdaL1', 'lr', 'beta1', 'batch', 'epochs', 'epochsDecay', 'seed',
 ] as const satisfies readonly (keyof TrainOptions)[];
 
 export function modelConfigFrom(options: TrainOptions): ModelConfig {
@@ -117,6 +132,8 @@ export function modelConfigFrom(options: TrainOptions): ModelConfig {
     norm: options.norm,
     dropout: options.dropout,
     nLayersD: options.nLayersD,
+    upsample: options.upsample,
+    colourHints: options.colourHints > 0,
   };
 }
 

@@ -11,6 +11,8 @@ import type { Dataset, Sample } from './data/types';
 import { edgeStyleOf, evaluationDatasetOptions, modelConfigFrom, Schedule, type TrainOptions } from './options';
 import type { ProgressSink } from './progress';
 import { SAMPLES_DIR, writeReport, writeSampleGrid } from './report';
+import { paintHints, renderHintChannels, sampleHints, withHintChannels } from '../shared/colourHints';
+import { HINT_CHANNELS } from '../shared/config';
 
 /** How many fixed examples each sample grid shows. */
 const SAMPLE_ROWS = 4;
@@ -46,7 +48,10 @@ export interface TrainContext {
 }
 
 function hyperFrom(options: TrainOptions): TrainHyperparams {
-  return { ...DEFAULT_HYPERPARAMS, ganMode: options.ganMode, lambdaL1: options.lambdaL1, lr: options.lr, beta1: options.beta1 };
+  return {
+    ...DEFAULT_HYPERPARAMS, ganMode: options.ganMode, lambdaL1: options.lambdaL1, lr: options.lr, beta1: options.beta1,
+    emaDecay: options.ema ?? 0, lambdaFeatureMatching: options.featureMatching ?? 0,
+  };
 }
 
 /**
@@ -61,30 +66,49 @@ function batchIndices(seed: number, step: number, batch: number, length: number,
   return Array.from({ length: batch }, (_, k) => order[(start + k) % length]);
 }
 
-async function loadBatch(dataset: Dataset, options: TrainOptions, step: number, itersPerEpoch: number): Promise<Sample[]> {
-  const indices = batchIndices(options.seed, step, options.batch, dataset.length, itersPerEpoch);
-  return Promise.all(indices.map((index, k) => dataset.sample(index, new Rng((options.seed * 31 + step) * 131 + k), true)));
+/** A training sample with the colour-hint channels its generator input gets (null: a model without hint inputs). */
+type HintedSample = Sample & { hints: Float32Array | null };
+
+/** Hints from the target photo for a share of samples (`colourHints`), 1..maxHints each; the rest get none. */
+function withHints(sample: Sample, options: TrainOptions, rng: Rng): HintedSample {
+  if (!(options.colourHints > 0)) return { ...sample, hints: null };
+  const count = rng.chance(options.colourHints) ? rng.int(1, options.maxHints) : 0;
+  return { ...sample, hints: renderHintChannels(sampleHints(sample.photo, options.size, count, rng), options.size) };
 }
 
-function toBatchTensors(samples: Sample[], size: number): { edges: tf.Tensor4D; photos: tf.Tensor4D } {
+async function loadBatch(dataset: Dataset, options: TrainOptions, step: number, itersPerEpoch: number): Promise<HintedSample[]> {
+  const indices = batchIndices(options.seed, step, options.batch, dataset.length, itersPerEpoch);
+  return Promise.all(indices.map(async (index, k) => {
+    const sample = await dataset.sample(index, new Rng((options.seed * 31 + step) * 131 + k), true);
+    return withHints(sample, options, new Rng(((options.seed * 31 + step) * 131 + k) * 17 + 5));
+  }));
+}
+
+/** The generator input ([n,s,s,3], or 3 + HINT_CHANNELS with hints) and the target photos. */
+function toBatchTensors(samples: HintedSample[], size: number): { input: tf.Tensor4D; photos: tf.Tensor4D } {
   const n = samples.length;
   const plane = size * size * 3;
-  const edges = new Float32Array(n * plane);
+  const channels = samples[0]?.hints ? 3 + HINT_CHANNELS : 3;
+  const input = new Float32Array(n * size * size * channels);
   const photos = new Float32Array(n * plane);
   samples.forEach((s, i) => {
-    edges.set(s.edges, i * plane);
+    input.set(s.hints ? withHintChannels(s.edges, s.hints, size) : s.edges, i * size * size * channels);
     photos.set(s.photo, i * plane);
   });
-  return { edges: tf.tensor4d(edges, [n, size, size, 3]), photos: tf.tensor4d(photos, [n, size, size, 3]) };
+  return { input: tf.tensor4d(input, [n, size, size, channels]), photos: tf.tensor4d(photos, [n, size, size, 3]) };
 }
 
-async function writeSamples(runDir: string, model: Pix2PixModel, fixed: Sample[], size: number, step: number): Promise<void> {
-  const { edges, photos } = toBatchTensors(fixed, size);
-  const out = model.generate(edges);
+async function writeSamples(runDir: string, model: Pix2PixModel, fixed: HintedSample[], size: number, step: number): Promise<void> {
+  const { input, photos } = toBatchTensors(fixed, size);
+  const out = model.generate(input);
   const data = await out.data();
-  tf.dispose([edges, photos, out]);
+  tf.dispose([input, photos, out]);
   const plane = size * size * 3;
-  const rows = fixed.map((s, i) => ({ edges: s.edges, target: s.photo, output: (data as Float32Array).slice(i * plane, (i + 1) * plane) }));
+  const rows = fixed.map((s, i) => ({
+    edges: s.hints ? paintHints(s.edges, s.hints, size) : s.edges,
+    target: s.photo,
+    output: (data as Float32Array).slice(i * plane, (i + 1) * plane),
+  }));
   await writeSampleGrid(path.join(runDir, SAMPLES_DIR, `step-${String(step).padStart(7, '0')}.png`), rows, size);
 }
 
@@ -148,8 +172,13 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   const fixedSource = await open(evaluationDatasetOptions(options, {
     format: options.format, dir: options.data ?? undefined, direction: options.direction, size: options.size, seed: options.seed,
   })).catch(() => mainDataset);
+  // With colour hints, odd rows show 5 hints from the target and even rows none.
   const fixed = await Promise.all(
-    Array.from({ length: Math.min(SAMPLE_ROWS, fixedSource.length) }, (_, i) => fixedSource.sample(i, new Rng(i), false)),
+    Array.from({ length: Math.min(SAMPLE_ROWS, fixedSource.length) }, async (_, i): Promise<HintedSample> => {
+      const sample = await fixedSource.sample(i, new Rng(i), false);
+      const hints = options.colourHints > 0 ? renderHintChannels(sampleHints(sample.photo, options.size, i % 2 ? 5 : 0, new Rng(i + 1)), options.size) : null;
+      return { ...sample, hints };
+    }),
   );
 
   const schedule = new Schedule(options, dataset.length);
@@ -197,12 +226,12 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
       // Decode the next batch (sharp works off the main thread) while this one trains.
       next = step + 1 < schedule.totalIters ? loadBatch(dataset, options, step + 1, schedule.itersPerEpoch) : null;
       model.setLearningRate(schedule.lrAt(step));
-      const { edges, photos } = toBatchTensors(samples, options.size);
+      const { input, photos } = toBatchTensors(samples, options.size);
       let losses: Losses;
       try {
-        losses = await model.trainStep(edges, photos);
+        losses = await model.trainStep(input, photos, step);
       } finally {
-        tf.dispose([edges, photos]);
+        tf.dispose([input, photos]);
       }
       if (!Object.values(losses).every(Number.isFinite)) {
         throw new TrainingStopped(

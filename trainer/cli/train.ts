@@ -39,6 +39,11 @@ export function buildProgram(): Command {
       .option('--channel-cap <n>', 'largest channel count in the U-Net (default 8·ngf)', parseIntFlag('channel-cap'))
       .option('--norm <norm>', 'batch | instance | none', parseChoice('norm', ['batch', 'instance', 'none'] as const))
       .option('--no-dropout', 'no dropout in the decoder')
+      .option('--upsample <mode>', `decoder upsampling: transpose (4×4 transposed conv, pix2pix; .pth interop) | resize (nearest ×2 + 3×3 conv: no checkerboard grid) (default ${d.upsample})`, parseChoice('upsample', ['transpose', 'resize'] as const))
+      .option('--ema <decay>', 'keep an exponential moving average of G\'s weights with this decay (e.g. 0.999) and export it instead of the raw weights; 0 = off (default 0)', parseNumberFlag('ema', { min: 0 }))
+      .option('--feature-matching <λ>', 'weight of pix2pixHD\'s discriminator feature-matching loss in G\'s objective (pix2pixHD: 10); 0 = off (default 0)', parseNumberFlag('feature-matching', { min: 0 }))
+      .option('--colour-hints <p>', 'share of training samples given 1..--max-hints colour hints taken from the target photo; > 0 makes a model that takes hints (default 0)', parseNumberFlag('colour-hints', { min: 0 }))
+      .option('--max-hints <k>', `most colour hints per hinted sample (default ${d.maxHints})`, parseIntFlag('max-hints'))
       .option('--gan-mode <mode>', 'vanilla | lsgan', parseChoice('gan-mode', ['vanilla', 'lsgan'] as const))
       .option('--lambda-l1 <λ>', `weight of the L1 term (default ${d.lambdaL1})`, parseNumberFlag('lambda-l1', { min: 0 }))
       .option('--lr <lr>', `Adam learning rate (default ${d.lr})`, parseNumberFlag('lr', { min: 0 }))
@@ -60,7 +65,7 @@ export function buildProgram(): Command {
 
 const FLAG_TO_OPTION: Record<string, keyof TrainOptions> = {
   data: 'data', format: 'format', direction: 'direction', size: 'size', loadSize: 'loadSize', flip: 'flip', doodleStrokes: 'doodleStrokes', edgeDensity: 'edgeDensity', edgeSigma: 'edgeSigma', faceSketch: 'faceSketch', faceComposite: 'faceComposite', extraPhotos: 'extraPhotos', extraShare: 'extraShare', initFrom: 'initFrom', ngf: 'ngf', ndf: 'ndf',
-  nLayersD: 'nLayersD', depth: 'depth', channelCap: 'channelCap', norm: 'norm', dropout: 'dropout', ganMode: 'ganMode',
+  nLayersD: 'nLayersD', depth: 'depth', channelCap: 'channelCap', norm: 'norm', dropout: 'dropout', upsample: 'upsample', ema: 'ema', featureMatching: 'featureMatching', colourHints: 'colourHints', maxHints: 'maxHints', ganMode: 'ganMode',
   lambdaL1: 'lambdaL1', lr: 'lr', beta1: 'beta1', batch: 'batch', epochs: 'epochs', epochsDecay: 'epochsDecay', iters: 'iters',
   backend: 'backend', out: 'out', seed: 'seed', saveEvery: 'saveEvery', sampleEvery: 'sampleEvery', json: 'json',
 };
@@ -87,6 +92,8 @@ export function resolveOptions(given: Partial<TrainOptions>): TrainOptions {
     if (value > 1) throw new UsageError(`${flag} is a probability (0..1), got ${value}`);
     if (value > 0 && format !== 'photos') throw new UsageError(`${flag} works on --format photos (aligned face photos with automatic edges)`);
   }
+  if (merged.ema >= 1) throw new UsageError(`--ema is a decay below 1 (e.g. 0.999), got ${merged.ema}`);
+  if (merged.colourHints > 1) throw new UsageError(`--colour-hints is a probability (0..1), got ${merged.colourHints}`);
   if (!(merged.extraShare > 0 && merged.extraShare < 1)) throw new UsageError(`--extra-share must be between 0 and 1 (exclusive), got ${merged.extraShare}`);
   if (merged.loadSize < merged.size) throw new UsageError(`--load-size ${merged.loadSize} is smaller than --size ${merged.size}`);
   const problems = configProblems(modelConfigFrom(merged));
