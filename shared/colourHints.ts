@@ -139,23 +139,28 @@ export function sampleHints(photo: Float32Array, size: number, count: number, rn
 
 /**
  * How a drawing was placed in the model input (normalizeDoodle's framing, or
- * a letterbox): model = (drawing − centre) · scale + modelCentre.
+ * a letterbox), in continuous pixel coordinates: model = (drawing − c) · scale + o.
  */
 export interface Framing {
   cx: number;
   cy: number;
   scale: number;
-  /** Model-space centre ((size − 1) / 2 for a doodle framing). */
   ox: number;
   oy: number;
+}
+
+/** The letterbox placement of a w×h drawing in a size×size input (scaled to fit, centred). */
+export function letterboxFraming(w: number, h: number, size: number): Framing {
+  const scale = size / Math.max(w, h);
+  return { cx: w / 2, cy: h / 2, scale, ox: size / 2, oy: size / 2 };
 }
 
 /** Hints in drawing pixels → model pixels, radii clamped to the trained range so a fat brush or a tiny drawing still reads as a dab. */
 export function frameHints(hints: readonly ColourHint[], framing: Framing, size: number): ColourHint[] {
   const [rMin, rMax] = HINT_RADIUS_RANGE;
   return hints.map((h) => ({
-    x: (h.x - framing.cx) * framing.scale + framing.ox + 0.5,
-    y: (h.y - framing.cy) * framing.scale + framing.oy + 0.5,
+    x: (h.x - framing.cx) * framing.scale + framing.ox,
+    y: (h.y - framing.cy) * framing.scale + framing.oy,
     radius: Math.min(size * rMax, Math.max(size * rMin, h.radius * framing.scale)),
     rgb: h.rgb,
   }));

@@ -724,6 +724,12 @@ export interface NormalizedDoodle {
   bbox: { x: number; y: number; w: number; h: number } | null;
   /** Input → output scale factor applied. */
   scale: number;
+  /**
+   * Where the drawing went, in continuous pixel coordinates (a pixel's centre
+   * is at i + 0.5): model = (input − c) · scale + o. Null for an empty drawing.
+   * Colour hints and the game's photo placement use it.
+   */
+  framing: { cx: number; cy: number; scale: number; ox: number; oy: number } | null;
 }
 
 /**
@@ -756,7 +762,7 @@ export function normalizeDoodle(
     }
   }
   if (x1 < 0) {
-    return { rgb: new Uint8Array(size * size * 3).fill(255), mask: new Uint8Array(size * size), bbox: null, scale: 1 };
+    return { rgb: new Uint8Array(size * size * 3).fill(255), mask: new Uint8Array(size * size), bbox: null, scale: 1, framing: null };
   }
   const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
   const sk = thin(ink, w, h);
@@ -775,5 +781,6 @@ export function normalizeDoodle(
   const bias = strokeWidth % 2 === 0 ? -0.5 : 0;
   const mapped = mapSkeleton(sk, w, h, size, size, (x, y) => [oc + (x - cx) * scale + bias, oc + (y - cy) * scale + bias]);
   const mask = thicken(mapped, size, size, strokeWidth);
-  return { rgb: renderEdgeImage(mask, size, size), mask, bbox: { x: x0, y: y0, w: bw, h: bh }, scale };
+  const framing = { cx: cx + 0.5, cy: cy + 0.5, scale, ox: oc + bias + 0.5, oy: oc + bias + 0.5 };
+  return { rgb: renderEdgeImage(mask, size, size), mask, bbox: { x: x0, y: y0, w: bw, h: bh }, scale, framing };
 }

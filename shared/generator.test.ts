@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfig, validateConfig } from './config';
 import { buildDiscriminator } from './discriminator';
 import { buildGenerator, countTrainableParams, dropoutBlocks } from './generator';
+import { gridScore } from './metrics';
 
 describe('U-Net generator', () => {
   it.each([64, 128, 256])('maps a [1,size,size,3] batch to the same shape in [-1,1] (size %i)', (size) => {
@@ -58,6 +59,35 @@ describe('U-Net generator', () => {
     expect(tf.max(tf.abs(c.sub(d))).dataSync()[0]).toBeGreaterThan(0);
     tf.dispose([x, a, b, c, d]);
     g.dispose();
+  });
+
+  it('resize decoder: nearest ×2 + 3×3 conv per up block, hint channels in, same output shape', () => {
+    const g = buildGenerator(defaultConfig({ size: 32, ngf: 4, upsample: 'resize', colourHints: true }));
+    expect(g.inputs[0].shape).toEqual([null, 32, 32, 7]);
+    expect(g.getLayer('up2_resize').getClassName()).toBe('UpSampling2D');
+    expect(g.getLayer('up2_conv').getClassName()).toBe('Conv2D');
+    expect(g.getLayer('up2_conv').getWeights()[0].shape.slice(0, 2)).toEqual([3, 3]);
+    const out = tf.tidy(() => (g.predict(tf.zeros([1, 32, 32, 7])) as tf.Tensor).shape);
+    expect(out).toEqual([1, 32, 32, 3]);
+    g.dispose();
+  });
+
+  it('random transposed decoders paint a checkerboard (high gridScore); the resize decoder does not', () => {
+    // At initialisation the grid comes from the decoder's structure alone: uneven kernel overlap.
+    const score = (upsample: 'transpose' | 'resize') => {
+      const scores = [1, 2, 3].map((seed) => {
+        const g = buildGenerator(defaultConfig({ size: 64, ngf: 8, norm: 'instance', dropout: false, upsample }), { seed });
+        const y = tf.tidy(() => (g.predict(tf.randomUniform([1, 64, 64, 3], -1, 1, 'float32', seed)) as tf.Tensor).squeeze([0]).add(1).div(2));
+        const s = gridScore(y);
+        tf.dispose(y);
+        g.dispose();
+        return s;
+      });
+      return scores.reduce((a, b) => a + b) / scores.length;
+    };
+    const transpose = score('transpose');
+    const resize = score('resize');
+    expect(transpose).toBeGreaterThan(resize + 0.5);
   });
 
   it('is reproducible from a seed', () => {

@@ -4,6 +4,7 @@ import { gaussianBlur } from './edges';
 import {
   computeMetrics,
   edgeF1,
+  gridScore,
   l1,
   maskF1,
   meanGradient,
@@ -121,8 +122,36 @@ describe('edgeF1', () => {
   });
 });
 
+describe('gridScore', () => {
+  /** A smooth random image (blurred noise): a spectrum without peaks at the grid frequencies. */
+  const smooth = (n: number, seed: number): FloatImage => {
+    const rng = new Rng(seed);
+    const noise = Float32Array.from({ length: n * n }, () => rng.next());
+    const blurred = gaussianBlur(noise, n, n, 2);
+    return { data: blurred, width: n, height: n, channels: 1 };
+  };
+  /** Adds the period-2 and period-4 patterns a stride-2 transposed conv leaves. */
+  const withGrid = (img: FloatImage, amplitude: number): FloatImage => ({
+    ...img,
+    data: img.data.map((v, i) => {
+      const x = i % img.width, y = Math.floor(i / img.width);
+      return v + amplitude * (((x + y) % 2 ? 1 : -1) + (x % 4 < 2 ? 0.5 : -0.5) + (y % 2 ? 0.5 : -0.5));
+    }),
+  });
+  it('is low on a smooth image and high once a faint transposed-conv grid is added', () => {
+    const img = smooth(64, 3);
+    const clean = gridScore(img);
+    expect(clean).toBeLessThan(0.3);
+    expect(gridScore(withGrid(img, 0.02))).toBeGreaterThan(clean + 1);
+  });
+  it('is 0 for a flat image and refuses sides that are not multiples of 4', () => {
+    expect(gridScore(constant(0.5))).toBe(0);
+    expect(() => gridScore({ data: new Float32Array(30 * 30), width: 30, height: 30, channels: 1 })).toThrow(/multiples of 4/);
+  });
+});
+
 describe('computeMetrics', () => {
-  it('returns all five and averages', () => {
+  it('returns all six and averages', () => {
     const m = computeMetrics(lines([16]), step(16), step(16));
     expect(m).toMatchObject({ l1: 0, psnr: PSNR_CAP, sharpness: 1 });
     expect(m.ssim).toBeCloseTo(1, 10);

@@ -12,6 +12,9 @@
  * - edgeF1: input edge map (dark ink on white) against Canny edges of the
  *   output; a pixel matches when one of the other set lies within 2 px
  *   (Euclidean). Ink = luminance below EDGE_INK_THRESHOLD (0.8).
+ * - gridScore: the checkerboard of stride-2 transposed convolutions, as the
+ *   log power at the grid frequencies over the median of their neighbourhood
+ *   (DESIGN.md); real photos ≈ −0.14, a visible grid 0.8–1.1.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { canny, sobel, type CannyOptions } from './edges';
@@ -31,9 +34,10 @@ export interface Metrics {
   psnr: number;
   sharpness: number;
   edgeF1: number;
+  gridScore: number;
 }
 
-export const METRIC_NAMES: readonly (keyof Metrics)[] = ['l1', 'ssim', 'psnr', 'sharpness', 'edgeF1'];
+export const METRIC_NAMES: readonly (keyof Metrics)[] = ['l1', 'ssim', 'psnr', 'sharpness', 'edgeF1', 'gridScore'];
 export const PSNR_CAP = 100;
 export const SSIM_WINDOW = 11;
 export const SSIM_SIGMA = 1.5;
@@ -281,13 +285,92 @@ export function computeMetrics(inputEdges: MetricImage, output: MetricImage, tar
   const e = asFloatImage(inputEdges);
   const o = asFloatImage(output);
   const t = asFloatImage(target);
-  return { l1: l1(o, t), ssim: ssim(o, t), psnr: psnr(o, t), sharpness: sharpness(o, t), edgeF1: edgeF1(e, o) };
+  return { l1: l1(o, t), ssim: ssim(o, t), psnr: psnr(o, t), sharpness: sharpness(o, t), edgeF1: edgeF1(e, o), gridScore: gridScore(o) };
 }
 
 /** Per-metric mean over images (the eval summary). */
 export function meanMetrics(list: Metrics[]): Metrics {
   if (!list.length) throw new Error('meanMetrics: no images');
-  const out = { l1: 0, ssim: 0, psnr: 0, sharpness: 0, edgeF1: 0 };
+  const out = { l1: 0, ssim: 0, psnr: 0, sharpness: 0, edgeF1: 0, gridScore: 0 };
   for (const m of list) for (const k of METRIC_NAMES) out[k] += m[k] / list.length;
   return out;
+}
+
+/** Chebyshev distances from a grid frequency whose powers form its reference neighbourhood. */
+const GRID_RING = [2, 3] as const;
+
+/**
+ * gridScore (DESIGN.md): on the luminance (mean removed), the power spectrum
+ * P = |DFT2|²; for each frequency f = (fy, fx) with fy, fx ∈ {0, N/4, N/2, 3N/4},
+ * not both 0, log10(P(f) / median P over the frequencies at Chebyshev distance
+ * 2–3 from f, wrapping); the mean over those 15 frequencies. Only the needed
+ * frequencies are computed (a separable DFT: rows, then columns), not a full FFT.
+ * Sides must be multiples of 4.
+ */
+export function gridScore(img: MetricImage): number {
+  const f = asFloatImage(img);
+  const { width: w, height: h } = f;
+  if (w % 4 !== 0 || h % 4 !== 0) throw new Error(`gridScore: sides must be multiples of 4, got ${w}×${h}`);
+  const lum = luminance(f);
+  let mean = 0;
+  for (const v of lum) mean += v / lum.length;
+  const mod = (v: number, n: number) => ((v % n) + n) % n;
+  const centres: [number, number][] = [];
+  for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) if (a || b) centres.push([(a * h) / 4, (b * w) / 4]);
+  const ringOf = ([cy, cx]: [number, number]): [number, number][] => {
+    const out: [number, number][] = [];
+    for (let dy = -GRID_RING[1]; dy <= GRID_RING[1]; dy++) {
+      for (let dx = -GRID_RING[1]; dx <= GRID_RING[1]; dx++) {
+        if (Math.max(Math.abs(dy), Math.abs(dx)) >= GRID_RING[0]) out.push([mod(cy + dy, h), mod(cx + dx, w)]);
+      }
+    }
+    return out;
+  };
+  const rings = centres.map(ringOf);
+  // Row transforms for every needed fx: R[fx][y] = Σx L(y,x)·e^(−2πi·fx·x/w).
+  const fxs = new Set<number>();
+  for (const [i, c] of centres.entries()) for (const [, fx] of [c, ...rings[i]]) fxs.add(fx);
+  const rowRe = new Map<number, Float64Array>();
+  const rowIm = new Map<number, Float64Array>();
+  for (const fx of fxs) {
+    const re = new Float64Array(h), im = new Float64Array(h);
+    const cos = new Float64Array(w), sin = new Float64Array(w);
+    for (let x = 0; x < w; x++) {
+      cos[x] = Math.cos((2 * Math.PI * fx * x) / w);
+      sin[x] = Math.sin((2 * Math.PI * fx * x) / w);
+    }
+    for (let y = 0; y < h; y++) {
+      let sr = 0, si = 0;
+      for (let x = 0; x < w; x++) {
+        const v = lum[y * w + x] - mean;
+        sr += v * cos[x];
+        si -= v * sin[x];
+      }
+      re[y] = sr;
+      im[y] = si;
+    }
+    rowRe.set(fx, re);
+    rowIm.set(fx, im);
+  }
+  const power = ([fy, fx]: [number, number]): number => {
+    const re = rowRe.get(fx)!, im = rowIm.get(fx)!;
+    let sr = 0, si = 0;
+    for (let y = 0; y < h; y++) {
+      const c = Math.cos((2 * Math.PI * fy * y) / h), s = Math.sin((2 * Math.PI * fy * y) / h);
+      // (re + i·im)·(c − i·s)
+      sr += re[y] * c + im[y] * s;
+      si += im[y] * c - re[y] * s;
+    }
+    return sr * sr + si * si;
+  };
+  // A flat image has no spectrum at all: no grid (the log ratio of zeros would be NaN).
+  const tiny = 1e-20;
+  let total = 0;
+  centres.forEach((c, i) => {
+    const ring = rings[i].map(power).sort((a, b) => a - b);
+    const mid = ring.length / 2;
+    const median = ring.length % 2 ? ring[Math.floor(mid)] : (ring[mid - 1] + ring[mid]) / 2;
+    total += Math.log10((power(c) + tiny) / (median + tiny));
+  });
+  return total / centres.length;
 }

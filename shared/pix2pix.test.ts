@@ -53,6 +53,49 @@ describe('Pix2PixModel training step', () => {
     model.dispose();
   });
 
+  it('with EMA, feature matching and colour hints: G takes 7 channels, D the edges; EMA lags G; no leaks', async () => {
+    const config = defaultConfig({ size: 32, ngf: 4, ndf: 4, nLayersD: 2, upsample: 'resize', colourHints: true });
+    const model = new Pix2PixModel(config, { ...DEFAULT_HYPERPARAMS, emaDecay: 0.9, lambdaFeatureMatching: 10, lr: 2e-3 });
+    expect(model.emaGenerator).not.toBeNull();
+    const input = tf.randomUniform([1, 32, 32, 7], -1, 1) as tf.Tensor4D;
+    const photos = tf.randomUniform([1, 32, 32, 3], -1, 1) as tf.Tensor4D;
+    const kernel = (g: tf.LayersModel) => g.getLayer('down1_conv').getWeights()[0].dataSync().slice();
+    const start = kernel(model.generator);
+    expect(Array.from(kernel(model.emaGenerator!))).toEqual(Array.from(start)); // the average starts at G
+    await model.trainStep(input, photos, 0);
+    const before = tf.memory().numTensors;
+    for (let step = 1; step < 6; step++) {
+      const losses = await model.trainStep(input, photos, step);
+      for (const v of Object.values(losses)) expect(Number.isFinite(v)).toBe(true);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    // The average moved from the start, but less far than G did.
+    const g = kernel(model.generator), ema = kernel(model.emaGenerator!);
+    const dist = (a: Float32Array, b: Float32Array) => Math.hypot(...Array.from(a, (v, i) => v - b[i]));
+    expect(dist(ema, start)).toBeGreaterThan(0);
+    expect(dist(ema, start)).toBeLessThan(dist(g, start));
+    // generate() serves the average: it differs from the raw G's prediction.
+    const [a, b] = tf.tidy(() => [model.generate(input), model.generator.predict(input) as tf.Tensor]);
+    expect(tf.tidy(() => a.sub(b).abs().max().dataSync()[0])).toBeGreaterThan(0);
+    tf.dispose([a, b, input, photos]);
+    model.dispose();
+  });
+
+  it('feature matching adds to G\'s objective: the same step moves G differently with it on', async () => {
+    const config = defaultConfig({ size: 32, ngf: 4, ndf: 4, nLayersD: 2, dropout: false });
+    const input = tf.randomUniform([1, 32, 32, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+    const photos = tf.randomUniform([1, 32, 32, 3], -1, 1, 'float32', 2) as tf.Tensor4D;
+    const after = async (lambdaFeatureMatching: number) => {
+      const m = new Pix2PixModel(config, { ...DEFAULT_HYPERPARAMS, lambdaFeatureMatching }, 4);
+      await m.trainStep(input, photos);
+      const w = m.generator.getLayer('up1_conv').getWeights()[0].dataSync().slice();
+      m.dispose();
+      return w;
+    };
+    expect(Array.from(await after(10))).not.toEqual(Array.from(await after(0)));
+    tf.dispose([input, photos]);
+  });
+
   it('changes the learning rate of both optimizers', () => {
     const model = new Pix2PixModel(defaultConfig({ size: 16, ngf: 2, ndf: 2, nLayersD: 1, depth: 4 }));
     model.setLearningRate(1e-5);

@@ -18,7 +18,7 @@
  * No DOM or Node APIs here.
  */
 import * as tf from '@tensorflow/tfjs';
-import { configProblems, type ModelConfig } from './config';
+import { configProblems, generatorInChannels, type ModelConfig } from './config';
 import { MAX_DOODLE_MARGIN } from './edges';
 import './generator'; // registers the custom layers the topology may name
 import { QUANTIZE_MODES, specByteLength, type QuantizeMode, type WeightSpec } from './quantize';
@@ -43,6 +43,8 @@ export interface ThemeMetrics {
   psnr: number;
   sharpness: number;
   edgeF1: number;
+  /** The checkerboard of transposed convolutions in the outputs (shared/metrics gridScore); absent in older themes. */
+  gridScore?: number;
   /** Mean inference time per image, ms, on `backend`. */
   ms: number;
   images: number;
@@ -288,7 +290,7 @@ function checkTopologyInput(topology: Record<string, unknown>, config: ModelConf
   if (!layers) throw new ThemeError('invalid-manifest', file, '"modelTopology" has no layer list');
   const input = layers.find((l) => isObject(l) && l.class_name === 'InputLayer') as Record<string, unknown> | undefined;
   const shape = input && isObject(input.config) ? (input.config.batch_input_shape ?? input.config.batchInputShape) : undefined;
-  const want = [null, config.size, config.size, config.inChannels];
+  const want = [null, config.size, config.size, generatorInChannels(config)];
   if (JSON.stringify(shape) !== JSON.stringify(want)) {
     throw new ThemeError('weights-mismatch', file, `the model's input is ${str(shape)}, but theme.json's config needs ${str(want)}`);
   }

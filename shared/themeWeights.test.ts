@@ -18,6 +18,8 @@ const configs: [string, ModelConfig][] = [
   ['batch, depth 6', defaultConfig({ size: 64, ngf: 4, ndf: 4 })],
   ['instance, capped channels', defaultConfig({ size: 64, ngf: 4, ndf: 4, norm: 'instance', channelCap: 8 })],
   ['no norm, 1 channel in, depth 4', defaultConfig({ size: 32, ngf: 2, ndf: 2, depth: 4, norm: 'none', inChannels: 1, dropout: false })],
+  ['resize decoder with colour hints', defaultConfig({ size: 32, ngf: 4, ndf: 4, upsample: 'resize', colourHints: true })],
+  ['affine instance norm on the innermost block too (imported layout)', defaultConfig({ size: 32, ngf: 4, ndf: 4, norm: 'instance', normAffine: true, innermostNorm: true })],
 ];
 
 describe('generatorWeightShapes', () => {

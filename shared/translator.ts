@@ -21,6 +21,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { normalizeDoodle } from './edges';
+import { type ColourHint, checkHints, frameHints, type Framing, letterboxFraming, renderHintChannels } from './colourHints';
+import { HINT_CHANNELS } from './config';
 import { loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
 import { drawOnGpu } from './translatorGpu';
 
@@ -197,11 +199,23 @@ export class Translator {
     if (this.disposed) throw new TranslatorError('disposed', `the translator for ${this.label} was disposed`);
   }
 
-  /** The model input for `input`: [1, S, S, inChannels] in [-1, 1]. `frame` overrides the translator's. */
-  prepare(input: TranslatorInput, frame: Frame = this.frame): tf.Tensor4D {
+  /** Whether this theme's model takes colour hints (theme.json config.colourHints). */
+  get takesHints(): boolean {
+    return this.theme.config.colourHints === true;
+  }
+
+  /**
+   * The model input for `input`: [1, S, S, inChannels (+ hint channels)] in [-1, 1].
+   * `frame` overrides the translator's. `hints` are dabs in the input's pixel
+   * coordinates, placed by the same framing as the drawing; themes without
+   * hint inputs ignore them.
+   */
+  prepare(input: TranslatorInput, frame: Frame = this.frame, hints: readonly ColourHint[] = []): tf.Tensor4D {
     this.check();
     const { size, inChannels } = this.theme.config;
-    return tf.tidy(() => {
+    if (hints.length) checkHints(hints);
+    let framing: Framing | null = null;
+    const edges = tf.tidy(() => {
       let img: tf.Tensor3D;
       if (frame === 'doodle') {
         // Framing works on CPU pixels: take them straight from a pixel image (the live canvas
@@ -209,27 +223,42 @@ export class Translator {
         const hints = this.theme.input ?? {};
         const options = { size, margin: hints.margin, strokeWidth: hints.strokeWidth };
         let framed: ReturnType<typeof normalizeDoodle>;
+        let w: number, h: number;
         if (isPixelImage(input)) {
           const { bytes, channels } = checkedPixels(input);
           framed = normalizeDoodle(bytes, input.width, input.height, channels, options);
+          [w, h] = [input.width, input.height];
         } else {
           const unit = toUnitImage(input);
           const bytes = Uint8Array.from(unit.mul(255).round().dataSync());
           framed = normalizeDoodle(bytes, unit.shape[1], unit.shape[0], 3, options);
+          [w, h] = [unit.shape[1], unit.shape[0]];
         }
+        framing = framed.framing ?? letterboxFraming(w, h, size);
         img = tf.tensor3d(framed.rgb, [size, size, 3], 'int32').toFloat().div(255);
       } else {
-        img = letterbox(toUnitImage(input), size);
+        const unit = toUnitImage(input);
+        framing = letterboxFraming(unit.shape[1], unit.shape[0], size);
+        img = letterbox(unit, size);
       }
       if (inChannels === 1) img = img.mul(tf.tensor1d([0.299, 0.587, 0.114])).sum(-1, true);
       return img.mul(2).sub(1).expandDims(0) as tf.Tensor4D;
     });
+    if (!this.takesHints) return edges;
+    // Hint themes: the hint colour and mask channels after the edges (all zero without hints).
+    const placed = hints.length && framing ? frameHints(hints, framing, size) : [];
+    return tf.tidy(() => {
+      const channels = tf.tensor4d(renderHintChannels(placed, size), [1, size, size, HINT_CHANNELS]);
+      const x = tf.concat([edges, channels], 3) as tf.Tensor4D;
+      edges.dispose();
+      return x;
+    });
   }
 
-  /** The photo for `input`: int32 [S, S, 3] in [0, 255]. The caller disposes it. */
-  translate(input: TranslatorInput, frame: Frame = this.frame): tf.Tensor3D {
+  /** The photo for `input` (with colour `hints` on hint themes): int32 [S, S, 3] in [0, 255]. The caller disposes it. */
+  translate(input: TranslatorInput, frame: Frame = this.frame, hints: readonly ColourHint[] = []): tf.Tensor3D {
     this.check();
-    return tf.tidy(() => this.translatePrepared(this.prepare(input, frame)));
+    return tf.tidy(() => this.translatePrepared(this.prepare(input, frame, hints)));
   }
 
   /** The photo for a model input made by `prepare` (for callers that also show that input). The caller disposes both. */
@@ -243,8 +272,8 @@ export class Translator {
   }
 
   /** The photo as RGBA bytes (ImageData layout). Reads back from the backend. */
-  async translatePixels(input: TranslatorInput, frame: Frame = this.frame): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
-    const photo = this.translate(input, frame);
+  async translatePixels(input: TranslatorInput, frame: Frame = this.frame, hints: readonly ColourHint[] = []): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
+    const photo = this.translate(input, frame, hints);
     try {
       const data = await tf.browser.toPixels(photo);
       return { data, width: this.size, height: this.size };
@@ -258,8 +287,8 @@ export class Translator {
    * the CPU where possible: tf.browser.draw on backends with a Draw kernel
    * (cpu, webgpu), a texture blit on WebGL2 (translatorGpu), else toPixels.
    */
-  async drawTo(canvas: HTMLCanvasElement | OffscreenCanvas, input: TranslatorInput, frame: Frame = this.frame): Promise<void> {
-    const photo = this.translate(input, frame);
+  async drawTo(canvas: HTMLCanvasElement | OffscreenCanvas, input: TranslatorInput, frame: Frame = this.frame, hints: readonly ColourHint[] = []): Promise<void> {
+    const photo = this.translate(input, frame, hints);
     try {
       if (tf.getKernel('Draw', tf.getBackend())) {
         tf.browser.draw(photo, canvas as HTMLCanvasElement);

@@ -86,5 +86,8 @@ export async function evaluate(translator: Translator, dataset: Dataset, opts: E
 /** Rounds metrics for JSON (4 significant decimals; ms to 0.1). */
 export function roundMetrics(m: ThemeMetrics): ThemeMetrics {
   const r = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
-  return { ...m, l1: r(m.l1), ssim: r(m.ssim), psnr: r(m.psnr, 2), sharpness: r(m.sharpness), edgeF1: r(m.edgeF1), ms: r(m.ms, 1) };
+  return {
+    ...m, l1: r(m.l1), ssim: r(m.ssim), psnr: r(m.psnr, 2), sharpness: r(m.sharpness), edgeF1: r(m.edgeF1), ms: r(m.ms, 1),
+    ...(m.gridScore !== undefined ? { gridScore: r(m.gridScore) } : {}),
+  };
 }
