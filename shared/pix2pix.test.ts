@@ -59,7 +59,7 @@ describe('Pix2PixModel training step', () => {
     expect(model.emaGenerator).not.toBeNull();
     const input = tf.randomUniform([1, 32, 32, 7], -1, 1) as tf.Tensor4D;
     const photos = tf.randomUniform([1, 32, 32, 3], -1, 1) as tf.Tensor4D;
-    const kernel = (g: tf.LayersModel) => g.getLayer('down1_conv').getWeights()[0].dataSync().slice();
+    const kernel = (g: tf.LayersModel) => g.getLayer('down1_conv').getWeights()[0].dataSync().slice() as Float32Array;
     const start = kernel(model.generator);
     expect(Array.from(kernel(model.emaGenerator!))).toEqual(Array.from(start)); // the average starts at G
     await model.trainStep(input, photos, 0);

@@ -5,10 +5,10 @@
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import type { DatasetFormat } from '../data';
-import { evaluate, openEvalDataset, roundMetrics } from '../themes/evaluate';
+import { evaluate, hintFidelity, openEvalDataset, roundMetrics } from '../themes/evaluate';
 import { folderSource } from '../themes/folderSource';
 import { Translator } from '../../shared/translator';
-import { parseChoice, parseIntFlag, runCli, withUsageExit } from './common';
+import { parseChoice, parseIntFlag, runCli, UsageError, withUsageExit } from './common';
 
 interface EvalFlags {
   theme: string;
@@ -17,6 +17,7 @@ interface EvalFlags {
   format: DatasetFormat;
   size?: number;
   limit?: number;
+  hints?: number;
   backend: BackendChoice;
   json?: boolean;
 }
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
     .addOption(new Option('--format <format>', 'dataset format').default('aligned').argParser(parseChoice('format', ['aligned', 'photos'] as const)))
     .option('--size <n>', 'compute metrics at this side (outputs and targets resized), default the model size', parseIntFlag('size'))
     .option('--limit <n>', 'evaluate at most N images', parseIntFlag('limit'))
+    .option('--hints <n>', 'colour-hint themes: also measure hint fidelity with N hints taken from each target photo (colour error under the hints, over the object and overall, with and without them)', parseIntFlag('hints'))
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
     .option('--json', 'print one JSON object')
     .parse();
@@ -50,10 +52,14 @@ async function main(): Promise<number> {
     });
     if (!flags.json) process.stderr.write('\n');
     const { perImage: _perImage, ...summary } = result;
-    const out = { theme: translator.theme.name, data: flags.data, ...roundMetrics({ ...summary, split: flags.split }) };
+    if (flags.hints !== undefined && !translator.takesHints) {
+      throw new UsageError(`--hints: theme ${translator.theme.name} takes no colour hints (it was trained without --colour-hints)`);
+    }
+    const fidelity = flags.hints !== undefined ? await hintFidelity(translator, dataset, flags.hints, { limit: flags.limit }) : undefined;
+    const out = { theme: translator.theme.name, data: flags.data, ...roundMetrics({ ...summary, split: flags.split }), ...(fidelity ? { hintFidelity: fidelity } : {}) };
     if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     else {
-      for (const [k, v] of Object.entries(out)) process.stdout.write(`${k.padEnd(10)} ${v}\n`);
+      for (const [k, v] of Object.entries(out)) process.stdout.write(`${k.padEnd(12)} ${typeof v === 'object' ? JSON.stringify(v) : v}\n`);
     }
     return 0;
   } finally {

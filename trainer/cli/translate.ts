@@ -1,5 +1,5 @@
 /**
- * npm run translate -- --theme DIR --in DIR --out DIR [--side-by-side] [--frame auto|letterbox|doodle]
+ * npm run translate -- --theme DIR --in DIR --out DIR [--side-by-side] [--frame auto|letterbox|doodle] [--hints FILE.json]
  * Each input image (an edge map, an A|B pair, or a doodle on white or transparent) → a photo PNG.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Translator, type Frame } from '../../shared/translator';
+import { checkHints, type ColourHint, HintError, paintHints } from '../../shared/colourHints';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { decodeFile, describeDecodeError, listFolder } from '../data/decode';
 import { folderSource } from '../themes/folderSource';
@@ -24,6 +25,32 @@ interface TranslateFlags {
   sideBySide?: boolean;
   frame: Frame | 'auto';
   backend: BackendChoice;
+  hints?: string;
+}
+
+/** Hints for each input: one list for all, or a map from input file name to its list. */
+type HintsFile = ColourHint[] | Record<string, ColourHint[]>;
+
+async function readHints(file: string): Promise<HintsFile> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--hints ${file}: not a readable JSON file (${(e as Error).message})`);
+  }
+  try {
+    if (Array.isArray(json)) return checkHints(json, file);
+    if (typeof json !== 'object' || json === null) throw new HintError(`${file} must hold a list of hints or {"<image name>": [hints]}`);
+    return Object.fromEntries(Object.entries(json).map(([name, list]) => [name, checkHints(list, `${file} "${name}"`)]));
+  } catch (e) {
+    if (e instanceof HintError) throw new UsageError(`--hints ${e.message}`);
+    throw e;
+  }
+}
+
+function hintsFor(file: string, hints: HintsFile | null): ColourHint[] {
+  if (!hints) return [];
+  return Array.isArray(hints) ? hints : (hints[path.basename(file)] ?? []);
 }
 
 /** The input half of an A|B pair, per the theme's direction (AtoB: left is the input). */
@@ -35,11 +62,16 @@ function inputHalf(rgb: Uint8Array, w: number, h: number, leftIsInput: boolean):
   return out;
 }
 
-/** [1,S,S,c] in [-1,1] → RGB bytes. */
+/** [1,S,S,c] in [-1,1] → RGB bytes; hint channels (c = 3 + 4) are painted over the edges. */
 function modelInputBytes(x: tf.Tensor4D): Uint8Array {
   return tf.tidy(() => {
-    const img = x.squeeze([0]);
-    const rgb = img.shape[2] === 1 ? tf.tile(img, [1, 1, 3]) : img;
+    const img = x.squeeze([0]) as tf.Tensor3D;
+    const [s, , c] = img.shape;
+    let rgb = c === 1 ? tf.tile(img, [1, 1, 3]) : img.slice([0, 0, 0], [-1, -1, 3]);
+    if (c > 3) {
+      const painted = paintHints(rgb.dataSync() as Float32Array, img.slice([0, 0, 3], [-1, -1, c - 3]).dataSync() as Float32Array, s);
+      rgb = tf.tensor3d(painted, [s, s, 3]);
+    }
     return Uint8Array.from(rgb.add(1).mul(127.5).round().clipByValue(0, 255).dataSync());
   });
 }
@@ -66,14 +98,20 @@ async function main(): Promise<number> {
         .argParser(parseChoice('frame', ['auto', 'letterbox', 'doodle'] as const)),
     )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
+    .option('--hints <file>', 'colour-hint themes: a JSON file of dabs {x, y, radius, rgb: [r, g, b]} in the input image\'s pixels — one list for every input, or {"<image file name>": [...]}')
     .parse();
   const f = program.opts<TranslateFlags>();
+  const hints = f.hints ? await readHints(f.hints) : null;
   const log = (msg: string) => process.stderr.write(`${msg}\n`);
   const listing = await listFolder(f.in);
   if (!listing) throw new UsageError(`--in ${f.in} is not a folder`);
   if (!listing.images.length) throw new UsageError(`--in ${f.in} holds no images (png, jpg, webp, …)`);
   await selectBackend(f.backend, log);
   const translator = await Translator.load(folderSource(f.theme));
+  if (hints && !translator.takesHints) {
+    translator.dispose();
+    throw new UsageError(`--hints: theme ${f.theme} takes no colour hints (it was trained without --colour-hints)`);
+  }
   try {
     await fs.mkdir(f.out, { recursive: true });
     const s = translator.size;
@@ -94,7 +132,7 @@ async function main(): Promise<number> {
       const frame: Frame = f.frame !== 'auto' ? f.frame : isPair ? 'letterbox' : (translator.theme.input?.frame ?? 'doodle');
       const input = { data: pixels, width, height: img.height, channels: 3 };
       // Prepared once: the same model input is translated and, with --side-by-side, shown.
-      const x = translator.prepare(input, frame);
+      const x = translator.prepare(input, frame, hintsFor(file, hints));
       const photo = translator.translatePrepared(x);
       const photoBytes = Uint8Array.from(await photo.data());
       photo.dispose();

@@ -81,7 +81,10 @@ function fidelity(reference: tf.LayersModel, packed: tf.LayersModel, inputs: tf.
   let total = 0;
   for (const unit of inputs) {
     const [a, b] = tf.tidy(() => {
-      const x = unit.mul(2).sub(1).expandDims(0);
+      let x = unit.mul(2).sub(1).expandDims(0);
+      // Hint themes: no hints (zero hint channels), as a drawing without colour dabs.
+      const extra = (reference.inputs[0].shape[3] ?? 3) - x.shape[3]!;
+      if (extra > 0) x = tf.concat([x, tf.zeros([...x.shape.slice(0, 3), extra])], 3);
       return [reference.predict(x) as tf.Tensor4D, packed.predict(x) as tf.Tensor4D].map((y) => y.squeeze([0]));
     });
     maxAbs = Math.max(maxAbs, tf.tidy(() => a.sub(b).abs().max().dataSync()[0]));
