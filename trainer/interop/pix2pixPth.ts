@@ -99,6 +99,63 @@ export interface ImportResult {
   sha256: string;
 }
 
+/** Where an imported generator came from, recorded in the checkpoint (and from there in theme.json). */
+export interface ImportProvenance {
+  direction: 'AtoB' | 'BtoA';
+  backend: string;
+  /** One line: what was imported, from where. */
+  source: string;
+  imported: Record<string, unknown>;
+}
+
+/**
+ * Writes an imported generator (and discriminator, when there is one) as a
+ * checkpoint that `npm run export` and `train --init-from` accept. Shared by
+ * the .pth and the TensorFlow.js layers importers.
+ */
+export async function writeImportedCheckpoint(out: string, generator: tf.LayersModel, discriminator: tf.LayersModel | null, config: ModelConfig, provenance: ImportProvenance): Promise<string> {
+  const checkpointDir = path.join(out, CHECKPOINT_DIR);
+  const now = new Date().toISOString();
+  const options: TrainOptions = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    // No dataset here: export then writes no metrics or gallery unless given --data.
+    data: null,
+    format: 'aligned',
+    direction: provenance.direction,
+    size: config.size,
+    loadSize: config.size,
+    ngf: config.ngf,
+    ndf: config.ndf,
+    nLayersD: config.nLayersD,
+    depth: config.depth,
+    channelCap: config.channelCap,
+    norm: config.norm,
+    dropout: config.dropout,
+    upsample: config.upsample,
+    out,
+  };
+  const state: CheckpointState & { imported: object } = {
+    version: CHECKPOINT_VERSION,
+    step: 0,
+    config,
+    options,
+    rng: { seed: options.seed, step: 0 },
+    seconds: 0,
+    backend: provenance.backend,
+    dataset: { name: 'imported', description: provenance.source, length: 0 },
+    history: [],
+    createdAt: now,
+    updatedAt: now,
+    imported: provenance.imported,
+  };
+  await replaceDirAtomic(checkpointDir, async (tmp) => {
+    await saveModelDir(generator, path.join(tmp, 'generator'));
+    if (discriminator) await saveModelDir(discriminator, path.join(tmp, 'discriminator'));
+    await fs.writeFile(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
+  });
+  return checkpointDir;
+}
+
 /** Reads a reference generator (and optionally discriminator) .pth and writes a checkpoint that `npm run export` accepts. */
 export async function importPth(opts: ImportOptions): Promise<ImportResult> {
   const checkpointDir = path.join(opts.out, CHECKPOINT_DIR);
@@ -124,37 +181,11 @@ export async function importPth(opts: ImportOptions): Promise<ImportResult> {
   let reportD: ImportReport | null = null;
   try {
     if (sdD && opts.pthD) ({ model: discriminator, report: reportD } = discriminatorFromStateDict(sdD, config, opts.pthD));
-    const now = new Date().toISOString();
     const source = `imported from ${path.basename(opts.pth)} (sha256 ${sha256.slice(0, 16)}…), a PyTorch pix2pix checkpoint`;
-    const options: TrainOptions = {
-      ...DEFAULT_TRAIN_OPTIONS,
-      // No dataset here: export then writes no metrics or gallery unless given --data.
-      data: null,
-      format: 'aligned',
+    await writeImportedCheckpoint(opts.out, generator, discriminator, config, {
       direction: opts.direction ?? 'AtoB',
-      size: config.size,
-      loadSize: config.size,
-      ngf: config.ngf,
-      ndf: config.ndf,
-      nLayersD: config.nLayersD,
-      depth: config.depth,
-      channelCap: config.channelCap,
-      norm: config.norm,
-      dropout: config.dropout,
-      out: opts.out,
-    };
-    const state: CheckpointState & { imported: object } = {
-      version: CHECKPOINT_VERSION,
-      step: 0,
-      config,
-      options,
-      rng: { seed: options.seed, step: 0 },
-      seconds: 0,
       backend: 'pytorch (imported)',
-      dataset: { name: 'imported', description: source, length: 0 },
-      history: [],
-      createdAt: now,
-      updatedAt: now,
+      source,
       imported: {
         from: path.resolve(opts.pth),
         sha256,
@@ -163,11 +194,6 @@ export async function importPth(opts: ImportOptions): Promise<ImportResult> {
         folded: report.folded,
         note: 'training provenance unknown: imported from a PyTorch checkpoint; step and seconds are those of this import, not of its training',
       },
-    };
-    await replaceDirAtomic(checkpointDir, async (tmp) => {
-      await saveModelDir(generator, path.join(tmp, 'generator'));
-      if (discriminator) await saveModelDir(discriminator, path.join(tmp, 'discriminator'));
-      await fs.writeFile(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
     });
     return { checkpointDir, config, report, discriminator: reportD, sha256 };
   } finally {
