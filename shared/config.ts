@@ -42,6 +42,8 @@ export interface ModelConfig {
   innermostNorm?: boolean;
   /** Instance norm with a learned per-channel scale and offset (imported generators whose batch norm runs on batch statistics). Absent: false. */
   normAffine?: boolean;
+  /** Epsilon of the norm layers (absent: 1e-5, PyTorch's; Keras-trained generators use 1e-3). */
+  normEpsilon?: number;
 }
 
 /** The fields that older configs lack, with the values those configs were built with. */
@@ -102,6 +104,9 @@ export function configProblems(config: unknown): string[] {
   }
   for (const key of ['colourHints', 'innermostNorm', 'normAffine'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') problems.push(`${key} must be true or false (got ${JSON.stringify(c[key])})`);
+  }
+  if (c.normEpsilon !== undefined && !(typeof c.normEpsilon === 'number' && c.normEpsilon > 0 && c.normEpsilon < 1)) {
+    problems.push(`normEpsilon must be a number between 0 and 1 (got ${JSON.stringify(c.normEpsilon)})`);
   }
   if (problems.length) return problems;
   const cfg = c as unknown as ModelConfig;

@@ -90,11 +90,11 @@ export function normLayer(config: ModelConfig, name: string, seeds: InitSeeds): 
       return tf.layers.batchNormalization({
         name,
         momentum: BN_MOMENTUM,
-        epsilon: NORM_EPSILON,
+        epsilon: config.normEpsilon ?? NORM_EPSILON,
         gammaInitializer: seeds.gamma(),
       });
     case 'instance':
-      return new InstanceNormalization({ name, epsilon: NORM_EPSILON, affine: config.normAffine === true });
+      return new InstanceNormalization({ name, epsilon: config.normEpsilon ?? NORM_EPSILON, affine: config.normAffine === true });
     case 'none':
       return null;
   }

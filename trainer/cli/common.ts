@@ -24,7 +24,7 @@ export function withUsageExit(program: Command): Command {
 }
 
 /** Error classes whose messages are written for the user: shown as-is, exit 2. */
-const BAD_INPUT_ERRORS = new Set(['UsageError', 'DatasetError', 'ConfigError', 'CheckpointError', 'ThemeError', 'ModelFileError', 'BackendError', 'PthError', 'TranslatorError', 'ExportError']);
+const BAD_INPUT_ERRORS = new Set(['UsageError', 'DatasetError', 'ConfigError', 'CheckpointError', 'ThemeError', 'ModelFileError', 'BackendError', 'PthError', 'TranslatorError', 'ExportError', 'LayersImportError', 'HintError']);
 
 export async function runCli(name: string, main: () => Promise<number | void>): Promise<void> {
   try {

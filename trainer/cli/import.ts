@@ -1,26 +1,47 @@
 /**
  * npm run import -- --pth FILE --out DIR [--ngf 64 --size 256 --norm batch --no-dropout] [--pth-d FILE]
- * Reads a reference pix2pix generator (latest_net_G.pth of junyanz/pytorch-CycleGAN-and-pix2pix)
- * and writes a checkpoint in DIR that `npm run export -- --checkpoint DIR` turns into a theme.
+ * npm run import -- --tfjs DIR --out DIR [--norm instance|batch] [--credit TEXT]
+ * Reads a reference pix2pix generator (latest_net_G.pth of junyanz/pytorch-CycleGAN-and-pix2pix,
+ * or a TensorFlow.js layers-format pix2pix generator) and writes a checkpoint in DIR that
+ * `npm run export -- --checkpoint DIR` turns into a theme and `train --init-from DIR` fine-tunes.
  */
 import { Command } from 'commander';
 import { selectBackend } from '../backend';
 import { importPth, type ImportOptions } from '../interop/pix2pixPth';
-import { parseChoice, parseIntFlag, runCli, withUsageExit } from './common';
+import { importTfjsLayers } from '../interop/tfjsLayers';
+import { parseChoice, parseIntFlag, runCli, UsageError, withUsageExit } from './common';
 
 /** Commander's view of the flags: ImportOptions, with dropout always set (its source says whether it was typed). */
-type ImportFlags = ImportOptions & { dropout: boolean; json?: boolean };
+type ImportFlags = Omit<ImportOptions, 'pth'> & { pth?: string; tfjs?: string; credit?: string; dropout: boolean; json?: boolean };
+
+/** --tfjs: a TensorFlow.js layers-format generator. */
+async function importLayers(f: ImportFlags, log: (msg: string) => void): Promise<number> {
+  if (f.norm === 'none') throw new UsageError('--norm none: a layers-format pix2pix generator has batch norm; use --norm instance (batch statistics, the default) or batch (its moving statistics)');
+  const result = await importTfjsLayers({ dir: f.tfjs!, out: f.out, norm: f.norm as 'instance' | 'batch' | undefined, direction: f.direction, credit: f.credit, force: f.force });
+  if (f.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  }
+  const c = result.config;
+  log(`read ${f.tfjs}: U-Net ${c.size}×${c.size}, ngf ${c.ngf}, cap ${c.channelCap}, depth ${c.depth}, ${result.parameters.toLocaleString('en')} parameters; norm ${c.norm}${c.normAffine ? ' (learned scale and offset)' : ''}, epsilon ${c.normEpsilon}`);
+  log(`the imported generator matches the source to ${result.maxAbsError.toExponential(1)} on a test input`);
+  log(`wrote ${result.checkpointDir}`);
+  log(`next: npm run export -- --checkpoint ${f.out} --out assets/themes/NAME [--data VALDIR]`);
+  return 0;
+}
 
 async function main(): Promise<number> {
   const program = withUsageExit(new Command('import'))
-    .description('Import a PyTorch pix2pix generator (.pth state_dict) as a checkpoint for `npm run export`.')
-    .requiredOption('--pth <file>', 'generator state_dict, e.g. checkpoints/NAME/latest_net_G.pth (zip or legacy torch.save; may be gzipped)')
+    .description('Import a pix2pix generator (PyTorch .pth state_dict, or TensorFlow.js layers format) as a checkpoint for `npm run export` and `train --init-from`.')
+    .option('--pth <file>', 'generator state_dict, e.g. checkpoints/NAME/latest_net_G.pth (zip or legacy torch.save; may be gzipped)')
+    .option('--tfjs <dir>', 'folder with model.json + weight shards of a TensorFlow.js layers pix2pix U-Net generator (e.g. a converted Keras / pix2pix-tensorflow model)')
+    .option('--credit <text>', '--tfjs: who made the model and its licence, recorded in the checkpoint and the exported theme')
     .requiredOption('--out <dir>', 'run folder to write (DIR/checkpoint/)')
     .option('--pth-d <file>', 'also import the discriminator (latest_net_D.pth)')
     .option('--ngf <n>', 'generator filters in the first layer (default: read from the file)', parseIntFlag('ngf'))
     .option('--ndf <n>', 'discriminator filters (default: read from --pth-d, else 64)', parseIntFlag('ndf'))
     .option('--size <px>', 'model side in pixels (default: 2^depth, e.g. 256 for unet_256)', parseIntFlag('size'))
-    .option('--norm <norm>', 'batch | instance | none (default: read from the file)', parseChoice('norm', ['batch', 'instance', 'none'] as const))
+    .option('--norm <norm>', 'batch | instance | none (default: read from the file; --tfjs: instance = batch statistics per image, batch = the stored moving statistics)', parseChoice('norm', ['batch', 'instance', 'none'] as const))
     .option('--dropout', 'the generator was trained with dropout (reference default; only affects further training)', true)
     .option('--no-dropout', 'trained with --no_dropout')
     .option('--direction <dir>', 'AtoB | BtoA: which half of an aligned image was the input', parseChoice('direction', ['AtoB', 'BtoA'] as const), 'AtoB')
@@ -29,10 +50,12 @@ async function main(): Promise<number> {
     .parse();
   const f = program.opts<ImportFlags>();
   const log = (msg: string) => process.stderr.write(`${msg}\n`);
+  if (!f.pth === !f.tfjs) throw new UsageError('give one of --pth FILE (PyTorch) or --tfjs DIR (TensorFlow.js layers)');
   await selectBackend('cpu', () => {});
+  if (f.tfjs) return importLayers(f, log);
   const { json: _json, ...options } = f;
   const result = await importPth({
-    ...options,
+    ...(options as ImportOptions),
     dropout: program.getOptionValueSource('dropout') === 'cli' ? f.dropout : undefined,
   });
   if (f.json) {
