@@ -25,6 +25,7 @@ async function main(): Promise<number> {
     .requiredOption('--checkpoint <dir>', 'run folder (or its checkpoint/ folder)')
     .requiredOption('--out <dir>', 'theme folder to write, e.g. assets/themes/shoes')
     .addOption(new Option('--quantize <mode>', 'weight encoding').default('uint8').argParser(parseChoice('quantize', QUANTIZE_MODES.filter((m) => m !== 'uint16'))))
+    .option('--quantize-tolerance <r>', 'uint8: a tensor whose relative RMS error would exceed this is written as float16 instead (default 0.02); raise it to fit a size budget, then check the fidelity line', parseNumberFlag('quantize-tolerance', { min: 0, max: 1 }))
     .option('--name <name>', 'theme id (default: the --out folder name)')
     .option('--title <title>', 'title shown in the game')
     .option('--description <text>', 'one-line description')

@@ -32,6 +32,8 @@ export interface ExportOptions {
   checkpoint: string;
   out: string;
   quantize: QuantizeMode;
+  /** uint8: a tensor whose relative RMS error would exceed this is written as float16 instead (default 0.02). */
+  quantizeTolerance?: number;
   name?: string;
   title?: string;
   description?: string;
@@ -152,7 +154,7 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
       metrics: null,
       ...(Object.keys(input).length ? { input } : {}),
     };
-    const packed = await packTheme(generator, meta, opts.quantize);
+    const packed = await packTheme(generator, meta, opts.quantize, { maxRelativeError: opts.quantizeTolerance });
     const fallbacks = packed.report.filter((r) => r.note);
     const lossy = fallbacks.filter((r) => /fell back/.test(r.note ?? ''));
     const small = fallbacks.length - lossy.length;
@@ -187,8 +189,10 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
       packed.theme.metrics = roundMetrics({ ...metrics, split: 'val' });
     } else {
       warn('no validation split: metrics are null and the gallery is empty (pass --data DIR)');
-      const blank = tf.ones([size, size, 3]) as tf.Tensor3D;
-      galleryInputs.push(blank);
+      // Fidelity and the preview still need drawings: a few from the built-in synthetic set
+      // (a blank page is degenerate for instance norm, where tiny weight changes are amplified).
+      const synthetic = await openDataset(evaluationDatasetOptions(undefined, { format: 'synthetic', direction: 'AtoB', size }));
+      for (let i = 0; i < 4; i++) galleryInputs.push(signedToUnit((await synthetic.sample(i, new Rng(i), false)).edges, size));
     }
     if (galleryInputs.length) {
       const photo = translator.translate(galleryInputs[0]);
