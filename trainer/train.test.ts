@@ -10,6 +10,9 @@ import { openDataset } from './data';
 import { DEFAULT_TRAIN_OPTIONS, Schedule, type TrainOptions } from './options';
 import type { ProgressSink } from './progress';
 import { train } from './train';
+import { writeRandomTheme } from './themes/testTheme';
+import { loadTheme } from '../shared/theme';
+import { folderSource } from './themes/folderSource';
 
 const silent: ProgressSink = { start() {}, update() {}, event() {}, stop() {} };
 let tmp: string;
@@ -105,6 +108,42 @@ describe('training', () => {
     expect(state.config).toMatchObject({ size: 32, ngf: 16, ndf: 8, nLayersD: 2 });
     const entries = await fs.readdir(out);
     expect(entries.filter((e) => e.includes('.tmp') || e.endsWith('.old'))).toEqual([]);
+  });
+});
+
+describe('quality and hint options in the loop', () => {
+  it('trains a resize-decoder, EMA, colour-hint model and saves the average that export uses', async () => {
+    const out = path.join(tmp, 'hints');
+    const before = tf.memory().numTensors;
+    await train(small(out, { iters: 4, upsample: 'resize', ema: 0.99, featureMatching: 10, colourHints: 0.5, sampleEvery: 4 }), null, null, { backend: 'wasm', progress: silent, log: () => {} });
+    expect(tf.memory().numTensors).toBe(before);
+    const { state } = await readCheckpointState(out);
+    expect(state.config).toMatchObject({ upsample: 'resize', colourHints: true });
+    expect(await fs.readdir(path.join(out, 'checkpoint'))).toContain('generator-ema');
+    const { generator } = await loadCheckpoint(out);
+    expect(generator.name).toBe('generator_ema');
+    expect(generator.inputs[0].shape).toEqual([null, 32, 32, 7]);
+    generator.dispose();
+  });
+
+  it('--init-from a theme folder: starts G from the theme (fresh D and Adam); refuses a different model', async () => {
+    const themeDir = path.join(tmp, 'theme');
+    await writeRandomTheme(themeDir, { size: 32, ngf: 16, ndf: 8, nLayersD: 2 }, { gallery: 1 });
+    const { model: themeModel } = await loadTheme(folderSource(themeDir));
+    const themeKernel = Array.from(themeModel.getLayer('down1_conv').getWeights()[0].dataSync());
+    themeModel.dispose();
+    const out = path.join(tmp, 'from-theme');
+    const logs: string[] = [];
+    // lr 0: the weights after training are the ones it started from.
+    await train(small(out, { iters: 1, lr: 0, initFrom: themeDir }), null, null, { backend: 'wasm', progress: silent, log: (l) => logs.push(l) });
+    expect(logs.join('\n')).toMatch(/initialised G from theme/);
+    const { generator, state } = await loadCheckpoint(out);
+    const kernel = Array.from(generator.getLayer('down1_conv').getWeights()[0].dataSync());
+    generator.dispose();
+    kernel.forEach((v, i) => expect(v).toBeCloseTo(themeKernel[i], 6));
+    expect(state.basedOn?.[0].run).toMatch(/^theme /);
+    await expect(train(small(path.join(tmp, 'from-theme-bad'), { iters: 1, ngf: 8, initFrom: themeDir }), null, null, { backend: 'wasm', progress: silent, log: () => {} }))
+      .rejects.toThrow(/different model \(ngf: 16 there, 8 here/);
   });
 });
 

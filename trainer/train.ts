@@ -4,7 +4,9 @@ import { promises as fs } from 'node:fs';
 import { Pix2PixModel, type Losses, DEFAULT_HYPERPARAMS, type TrainHyperparams } from '../shared/pix2pix';
 import { Rng } from '../shared/random';
 import { type CheckpointState, type LossRecord, CHECKPOINT_VERSION, CheckpointError, loadTrainingCheckpoint, saveCheckpoint, stagesBefore, type TrainingStage } from './checkpoint';
-import type { ModelConfig } from '../shared/config';
+import { type ModelConfig, validateConfig } from '../shared/config';
+import { loadTheme, THEME_FILE } from '../shared/theme';
+import { folderSource } from './themes/folderSource';
 import { openDataset } from './data';
 import { mixDatasets } from './data/mix';
 import type { Dataset, Sample } from './data/types';
@@ -112,8 +114,37 @@ async function writeSamples(runDir: string, model: Pix2PixModel, fixed: HintedSa
   await writeSampleGrid(path.join(runDir, SAMPLES_DIR, `step-${String(step).padStart(7, '0')}.png`), rows, size);
 }
 
-/** Fine-tuning: another run's G, D and optimizer state, refused unless it is the same model. */
+/** The config keys where two model configs differ, as "key: there, here" sentences. */
+function configDifferences(there: ModelConfig, here: ModelConfig): string {
+  const keys = [...new Set([...Object.keys(there), ...Object.keys(here)])] as (keyof ModelConfig)[];
+  return keys.filter((k) => JSON.stringify(there[k]) !== JSON.stringify(here[k]))
+    .map((k) => `${k}: ${JSON.stringify(there[k])} there, ${JSON.stringify(here[k])} here`).join('; ');
+}
+
+/**
+ * Fine-tuning from a theme folder (theme.json): its generator (dequantized),
+ * a fresh discriminator and fresh Adam state — a shipped theme can be trained
+ * further, or a new theme started from it.
+ */
+async function initFromTheme(dir: string, config: ModelConfig, options: TrainOptions, ctx: TrainContext): Promise<{ model: Pix2PixModel; stages: TrainingStage[] }> {
+  const { theme, model: themeModel } = await loadTheme(folderSource(dir));
+  try {
+    const differing = configDifferences(validateConfig(theme.config), config);
+    if (differing) throw new CheckpointError(`--init-from ${dir}: that theme is a different model (${differing}). Use the same model flags as the theme (its theme.json "config").`);
+    const model = new Pix2PixModel(config, hyperFrom(options), options.seed);
+    model.generator.setWeights(themeModel.getWeights());
+    model.resetEma();
+    ctx.log(`initialised G from theme ${theme.name} (${dir}); D and the optimizers start fresh`);
+    const t = theme.training as { iterations?: number; seconds?: number; dataset?: string };
+    return { model, stages: [{ run: `theme ${theme.name} (${dir})`, iterations: t.iterations ?? 0, seconds: t.seconds ?? 0, dataset: t.dataset ?? 'see its theme.json' }] };
+  } finally {
+    themeModel.dispose();
+  }
+}
+
+/** Fine-tuning: another run's G, D and optimizer state (or a theme's G), refused unless it is the same model. */
 async function initFromRun(runDir: string, config: ModelConfig, options: TrainOptions, ctx: TrainContext): Promise<{ model: Pix2PixModel; stages: TrainingStage[] }> {
+  if (await fs.stat(path.join(runDir, THEME_FILE)).then((st) => st.isFile(), () => false)) return initFromTheme(runDir, config, options, ctx);
   const { model, state } = await loadTrainingCheckpoint(runDir, hyperFrom(options));
   const differing = (Object.keys(config) as (keyof ModelConfig)[]).filter((k) => state.config[k] !== config[k]);
   if (differing.length) {

@@ -31,7 +31,7 @@ export function buildProgram(): Command {
       .option('--face-composite <p>', 'photos data of aligned faces: share of training samples whose face is shrunk into a whole head (outline, ears, plain backdrop; a quarter with a body), 0..1 (default 0)', parseNumberFlag('face-composite', { min: 0 }))
       .option('--extra-photos <dir>', 'also train on this folder of plain photos (automatic edges, as --format photos)')
       .option('--extra-share <p>', `share of training samples taken from --extra-photos, 0..1 (default ${d.extraShare})`, parseNumberFlag('extra-share', { min: 0 }))
-      .option('--init-from <runDir>', 'start from this run\'s checkpoint (same model flags) instead of random weights: fine-tuning')
+      .option('--init-from <runDir>', 'start from this run\'s checkpoint (G, D, Adam; same model flags), or from a theme folder (its G; fresh D and Adam), instead of random weights: fine-tuning')
       .option('--ngf <n>', 'generator filters in the first layer', parseIntFlag('ngf'))
       .option('--ndf <n>', 'discriminator filters in the first layer', parseIntFlag('ndf'))
       .option('--n-layers-d <n>', 'PatchGAN stride-2 layers (3 = 70×70 patches)', parseIntFlag('n-layers-d'))
