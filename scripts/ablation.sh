@@ -40,6 +40,7 @@ train_one() { # name flags…
     # One process (node --import tsx), so SIGINT reaches the trainer itself and it saves before stopping.
     timeout -s INT "${MINUTES}m" node --import tsx trainer/cli/train.ts --out "$run" "${COMMON[@]}" "$@" > "$run.log" 2>&1 || true
   fi
+  if [ ! -f "$run/checkpoint/state.json" ]; then echo "ablation: $name saved no checkpoint (see $run.log)" >&2; return 1; fi
   local theme="$OUT/themes/$name"
   node --import tsx trainer/cli/export.ts --checkpoint "$run" --out "$theme" --quantize none --no-index --limit 1 --gallery 1 > /dev/null 2>&1
   node --import tsx trainer/cli/eval.ts --theme "$theme" --data "$DATA" --json > "$run/eval.tmp" && mv "$run/eval.tmp" "$run/eval.json"
@@ -55,14 +56,14 @@ for recipe in "${RECIPES[@]}"; do
   # shellcheck disable=SC2086
   train_one "$name" $flags &
   running=$((running + 1))
-  if [ "$running" -ge "$PARALLEL" ]; then wait -n; running=$((running - 1)); fi
+  if [ "$running" -ge "$PARALLEL" ]; then wait -n || true; running=$((running - 1)); fi
 done
-wait
+wait || true
 
 node -e '
 const fs = require("fs"); const path = require("path");
 const [out, minutes, ...names] = process.argv.slice(1);
-const rows = names.map((n) => {
+const rows = names.filter((n) => fs.existsSync(path.join(out, n, "eval.json"))).map((n) => {
   const e = JSON.parse(fs.readFileSync(path.join(out, n, "eval.json"), "utf8"));
   const st = JSON.parse(fs.readFileSync(path.join(out, n, "checkpoint", "state.json"), "utf8"));
   return `| ${n} | ${st.step} | ${e.l1} | ${e.ssim} | ${e.psnr} | ${e.sharpness} | ${e.edgeF1} | ${e.gridScore} |`;
