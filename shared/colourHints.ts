@@ -9,6 +9,7 @@
  */
 import { HINT_CHANNELS } from './config';
 import type { Rng } from './random';
+import { BadInputError } from './errors';
 
 /** One dab: a disc of colour. x, y, radius in pixels of the image it belongs to; rgb 0–255. */
 export interface ColourHint {
@@ -25,7 +26,7 @@ const BACKGROUND_LEVEL = 0.9;
 /** Share of sampled hints that are short strokes (3–5 dabs along a line) rather than one dab. */
 const STROKE_SHARE = 0.3;
 
-export class HintError extends Error {
+export class HintError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'HintError';

@@ -1,3 +1,4 @@
+import { BadInputError } from './errors';
 /**
  * ModelConfig: everything that decides the shape of the pix2pix networks.
  * It is data — stored in checkpoints and theme.json — so a saved model can
@@ -78,7 +79,7 @@ export function defaultConfig(overrides: Partial<ModelConfig> = {}): ModelConfig
   return { ...base, ...overrides };
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';

@@ -23,6 +23,7 @@ import { MAX_DOODLE_MARGIN } from './edges';
 import './generator'; // registers the custom layers the topology may name
 import { QUANTIZE_MODES, specByteLength, type QuantizeMode, type WeightSpec } from './quantize';
 import { generatorWeightShapes } from './themeWeights';
+import { BadInputError } from './errors';
 
 export const THEME_FILE = 'theme.json';
 export const MODEL_FILE = 'model.json';
@@ -115,7 +116,7 @@ export type ThemeErrorCode =
   | 'size-mismatch' // bytes on disk differ from what the manifest declares
   | 'load-failed'; // tfjs rejected the validated model
 
-export class ThemeError extends Error {
+export class ThemeError extends BadInputError {
   readonly code: ThemeErrorCode;
   /** The file the problem is in, as "<source>/<file>". */
   readonly file: string;

@@ -25,6 +25,7 @@ import { type ColourHint, checkHints, frameHints, type Framing, letterboxFraming
 import { HINT_CHANNELS } from './config';
 import { loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
 import { drawOnGpu } from './translatorGpu';
+import { BadInputError } from './errors';
 
 /** Interleaved 8-bit pixels; `channels` defaults to data.length / (width·height) (1–4). RGBA is ImageData's layout. */
 export interface PixelImage {
@@ -51,7 +52,7 @@ export interface TranslatorOptions extends ReadOptions {
   frame?: Frame;
 }
 
-export class TranslatorError extends Error {
+export class TranslatorError extends BadInputError {
   readonly code: 'bad-input' | 'disposed';
   constructor(code: TranslatorError['code'], message: string) {
     super(message);

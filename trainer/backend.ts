@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerWasmTrainingKernels } from './kernels/index.js';
+import { BadInputError } from '../shared/errors';
 
 export type BackendChoice = 'auto' | 'node-gpu' | 'node' | 'webgpu' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'node-gpu', 'node', 'webgpu', 'wasm', 'cpu'];
@@ -24,7 +25,7 @@ export interface SelectedBackend {
   skipped: { name: string; why: string }[];
 }
 
-export class BackendError extends Error {
+export class BackendError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'BackendError';

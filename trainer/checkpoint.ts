@@ -7,6 +7,7 @@ import { Pix2PixModel } from '../shared/pix2pix';
 import { replaceDirAtomic, resolveSwappedDir } from './io/atomic';
 import { loadModelDir, saveModelDir } from './io/modelDir';
 import type { TrainOptions } from './options';
+import { BadInputError } from '../shared/errors';
 
 /**
  * A resumable training checkpoint in RUN/checkpoint/:
@@ -63,7 +64,7 @@ export interface CheckpointState {
   basedOn?: TrainingStage[];
 }
 
-export class CheckpointError extends Error {
+export class CheckpointError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'CheckpointError';

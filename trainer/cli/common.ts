@@ -1,4 +1,5 @@
 import { CommanderError, type Command } from 'commander';
+import { BadInputError } from '../../shared/errors';
 
 /**
  * Shared CLI plumbing: every command reports a problem as one readable line
@@ -8,39 +9,49 @@ import { CommanderError, type Command } from 'commander';
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_FAILED = 1;
 
-export class UsageError extends Error {
+export class UsageError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
 }
 
-/** Commander reports unknown flags etc. with exit code 2 instead of 1. */
+/**
+ * Commander's errors (unknown flag, missing value) become UsageErrors, shown
+ * and answered with exit 2 by runCli like every other bad input; help exits 0.
+ */
 export function withUsageExit(program: Command): Command {
-  return program.exitOverride((err: CommanderError) => {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
-    process.exit(EXIT_BAD_INPUT);
-  });
+  return program
+    .configureOutput({ outputError: () => {} })
+    .exitOverride((err: CommanderError) => {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+      throw new UsageError(err.message.replace(/^error: /, ''));
+    });
 }
 
-/** Error classes whose messages are written for the user: shown as-is, exit 2. */
-const BAD_INPUT_ERRORS = new Set(['UsageError', 'DatasetError', 'ConfigError', 'CheckpointError', 'ThemeError', 'ModelFileError', 'BackendError', 'PthError', 'TranslatorError', 'ExportError', 'LayersImportError', 'HintError']);
+/** The exit code for an error: its own, 2 for bad input (BadInputError), 1 for anything else (a bug). */
+export function exitCodeFor(error: unknown): number {
+  const own = (error as { exitCode?: unknown } | null)?.exitCode;
+  if (typeof own === 'number') return own;
+  return error instanceof BadInputError ? EXIT_BAD_INPUT : EXIT_FAILED;
+}
+
+/** Runs a command's main; a thrown error becomes one line on `stderr` and its exit code. Returns the exit code. */
+export async function runCommand(name: string, main: () => Promise<number | void>, stderr: (text: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+  try {
+    return (await main()) ?? 0;
+  } catch (e) {
+    const err = e as Error;
+    stderr(`${name}: ${err?.message ?? String(e)}\n`);
+    if (process.env.DEBUG) stderr(`${err?.stack ?? ''}\n`);
+    const code = exitCodeFor(e);
+    if (code === EXIT_FAILED && !process.env.DEBUG) stderr(`${name}: this looks like a bug; rerun with DEBUG=1 for details and report it.\n`);
+    return code;
+  }
+}
 
 export async function runCli(name: string, main: () => Promise<number | void>): Promise<void> {
-  try {
-    const code = await main();
-    process.exitCode = code ?? 0;
-  } catch (e) {
-    const err = e as Error & { exitCode?: number };
-    const message = err?.message ?? String(e);
-    process.stderr.write(`${name}: ${message}\n`);
-    if (process.env.DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-    if (typeof err?.exitCode === 'number') process.exitCode = err.exitCode;
-    else process.exitCode = BAD_INPUT_ERRORS.has(err?.name) ? EXIT_BAD_INPUT : EXIT_FAILED;
-    if (process.exitCode === EXIT_FAILED && !process.env.DEBUG) {
-      process.stderr.write(`${name}: this looks like a bug; rerun with DEBUG=1 for details and report it.\n`);
-    }
-  }
+  process.exitCode = await runCommand(name, main);
 }
 
 export function parseIntFlag(name: string) {

@@ -2,6 +2,7 @@
  * The dataset contract between trainer/data and the training loop.
  */
 import type { Rng } from '../../shared/random';
+import { BadInputError } from '../../shared/errors';
 
 /** The automatic-edge settings a photos dataset exposes; recorded with the run so eval sees the same edges. */
 export interface PhotoEdgeStyle {
@@ -80,7 +81,7 @@ export interface Dataset {
 }
 
 /** A dataset that cannot be used as asked (missing, empty, wrong layout). The CLI maps it to exit code 2. */
-export class DatasetError extends Error {
+export class DatasetError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'DatasetError';

@@ -1,6 +1,7 @@
 import { gunzipSync, unzipSync, zipSync } from 'fflate';
 import { BufferReader, NameRegistry, Parser } from 'pickleparser';
 import { picklePthStateDict } from './pickleWriter';
+import { BadInputError } from '../../shared/errors';
 
 /**
  * PyTorch `.pth` files (what `torch.save(net.state_dict(), f)` writes), read and
@@ -13,7 +14,7 @@ import { picklePthStateDict } from './pickleWriter';
  *   - either of them gzipped (the committed parity fixtures are).
  * Only what a state_dict holds is understood: an OrderedDict of name → tensor.
  */
-export class PthError extends Error {
+export class PthError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'PthError';

@@ -26,13 +26,14 @@ import { buildGenerator, encoderChannels } from '../../shared/generator';
 import { CHECKPOINT_DIR } from '../checkpoint';
 import { exists } from '../io/atomic';
 import { writeImportedCheckpoint } from './pix2pixPth';
+import { BadInputError } from '../../shared/errors';
 
 /** model.json larger than this is not a generator topology. */
 const MAX_MODEL_JSON_BYTES = 4 * 1024 * 1024;
 /** Weights larger than this are refused before reading (a 256 px ngf-64 pix2pix is 218 MB). */
 const MAX_WEIGHT_BYTES = 300 * 1024 * 1024;
 
-export class LayersImportError extends Error {
+export class LayersImportError extends BadInputError {
   readonly exitCode = 2;
   constructor(message: string) {
     super(message);

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import '../../shared/layers/instanceNorm';
 import { writeFileAtomic } from './atomic';
+import { BadInputError } from '../../shared/errors';
 
 /**
  * A tfjs layers model in a folder, in the standard format (model.json +
@@ -33,7 +34,7 @@ export async function saveModelDir(model: tf.LayersModel, dir: string): Promise<
   );
 }
 
-export class ModelFileError extends Error {
+export class ModelFileError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'ModelFileError';

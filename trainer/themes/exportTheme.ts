@@ -24,6 +24,7 @@ import { evaluationDatasetOptions, type TrainOptions } from '../options';
 import { evaluate, roundMetrics, signedToUnit } from './evaluate';
 import { folderSource } from './folderSource';
 import { encodePng, updateThemeIndexFile, writeThemeDir } from './writeTheme';
+import { BadInputError } from '../../shared/errors';
 
 /** Quantized output must stay this close (SSIM to the float32 output) or export refuses without `force`. */
 export const MIN_FIDELITY_SSIM = 0.99;
@@ -68,7 +69,7 @@ export interface ExportResult {
   warnings: string[];
 }
 
-export class ExportError extends Error {
+export class ExportError extends BadInputError {
   readonly exitCode = 2;
   constructor(message: string) {
     super(message);

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { HintError } from '../../shared/colourHints';
+import { ConfigError } from '../../shared/config';
+import { BadInputError } from '../../shared/errors';
+import { ThemeError } from '../../shared/theme';
+import { TranslatorError } from '../../shared/translator';
+import { BackendError } from '../backend';
+import { CheckpointError } from '../checkpoint';
+import { DatasetError } from '../data/types';
+import { PthError } from '../interop/pth';
+import { LayersImportError } from '../interop/tfjsLayers';
+import { ModelFileError } from '../io/modelDir';
+import { ExportError } from '../themes/exportTheme';
+import { buildProgram } from './train';
+import { EXIT_BAD_INPUT, EXIT_FAILED, exitCodeFor, runCommand, UsageError } from './common';
+
+describe('exit codes', () => {
+  it('every error written for the user is a BadInputError (exit 2); anything else is a bug (exit 1); an own exitCode wins', () => {
+    const bad = [
+      new UsageError('x'), new DatasetError('x'), new ConfigError('x'), new CheckpointError('x'), new ThemeError('not-json', 'f', 'x'),
+      new ModelFileError('x'), new BackendError('x'), new PthError('x'), new TranslatorError('bad-input', 'x'), new ExportError('x'),
+      new LayersImportError('x'), new HintError('x'),
+    ];
+    for (const e of bad) {
+      expect(e).toBeInstanceOf(BadInputError);
+      expect(exitCodeFor(e), e.name).toBe(EXIT_BAD_INPUT);
+    }
+    expect(new DatasetError('x').name).toBe('DatasetError');
+    expect(exitCodeFor(new TypeError('x'))).toBe(EXIT_FAILED);
+    expect(exitCodeFor(Object.assign(new Error('stopped'), { exitCode: 3 }))).toBe(3);
+  });
+
+  it('runCommand prints one line, and a hint to report a bug only for unexpected errors', async () => {
+    let err = '';
+    expect(await runCommand('x', async () => { throw new UsageError('bad flag'); }, (t) => (err += t))).toBe(2);
+    expect(err).toBe('x: bad flag\n');
+    err = '';
+    expect(await runCommand('x', async () => { throw new Error('oops'); }, (t) => (err += t))).toBe(1);
+    expect(err).toMatch(/^x: oops\nx: this looks like a bug/);
+    expect(await runCommand('x', async () => 130)).toBe(130);
+  });
+
+  it('commander errors become UsageErrors (shown by runCommand, exit 2) instead of exiting the process', async () => {
+    let err = '';
+    const code = await runCommand('train', async () => { buildProgram().parse(['node', 'train', '--no-such-flag']); }, (t) => (err += t));
+    expect(code).toBe(2);
+    expect(err).toBe("train: unknown option '--no-such-flag'\n");
+  });
+});
