@@ -3,7 +3,8 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { Pix2PixModel, type Losses, DEFAULT_HYPERPARAMS, type TrainHyperparams } from '../shared/pix2pix';
 import { Rng } from '../shared/random';
-import { type CheckpointState, type LossRecord, CHECKPOINT_VERSION, CheckpointError, loadTrainingCheckpoint, saveCheckpoint, stagesBefore, type TrainingStage } from './checkpoint';
+import { type CheckpointState, type LossRecord, CHECKPOINT_VERSION, CheckpointError, confirmCheckpoint, loadTrainingCheckpoint, resumeChanges, saveCheckpoint, stagesBefore, type TrainingStage } from './checkpoint';
+import { divergenceMessage } from './divergence';
 import { type ModelConfig, validateConfig } from '../shared/config';
 import { loadTheme, THEME_FILE } from '../shared/theme';
 import { folderSource } from './themes/folderSource';
@@ -145,7 +146,8 @@ async function initFromTheme(dir: string, config: ModelConfig, options: TrainOpt
 /** Fine-tuning: another run's G, D and optimizer state (or a theme's G), refused unless it is the same model. */
 async function initFromRun(runDir: string, config: ModelConfig, options: TrainOptions, ctx: TrainContext): Promise<{ model: Pix2PixModel; stages: TrainingStage[] }> {
   if (await fs.stat(path.join(runDir, THEME_FILE)).then((st) => st.isFile(), () => false)) return initFromTheme(runDir, config, options, ctx);
-  const { model, state } = await loadTrainingCheckpoint(runDir, hyperFrom(options));
+  const { model, state, missing } = await loadTrainingCheckpoint(runDir, hyperFrom(options));
+  if (missing.length) ctx.log(`${runDir} has no ${missing.join(', ')}`);
   const differing = (Object.keys(config) as (keyof ModelConfig)[]).filter((k) => state.config[k] !== config[k]);
   if (differing.length) {
     model.dispose();
@@ -226,10 +228,16 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
     createdAt,
     updatedAt: new Date().toISOString(),
     ...(basedOn ? { basedOn } : {}),
+    ...(changes.length ? { changes } : {}),
   });
-  let lastSavedStep = resume ? step : 0;
-  const checkpoint = async () => {
-    await saveCheckpoint(runDir, model, state());
+  const changes = resume ? resumeChanges(resume, options) : [];
+  let lastSavedStep: number | null = resume ? step : null;
+  const loadedStep = resume ? step : null;
+  // A periodic save keeps the previous checkpoint until a finite step has run from the new one (trainer/divergence.ts).
+  let unconfirmed = false;
+  const checkpoint = async (periodic = false) => {
+    await saveCheckpoint(runDir, model, state(), { keepPrevious: periodic });
+    unconfirmed = periodic;
     lastSavedStep = step;
     ctx.progress.event('checkpoint', { step, dir: path.join(runDir, 'checkpoint') });
   };
@@ -265,12 +273,15 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
         tf.dispose([input, photos]);
       }
       if (!Object.values(losses).every(Number.isFinite)) {
-        throw new TrainingStopped(
-          `Loss became ${Object.entries(losses).map(([k, v]) => `${k}=${v}`).join(', ')} at step ${step + 1}: training diverged. ` +
-            `The last good checkpoint in ${path.join(runDir, 'checkpoint')} is kept (step ${lastSavedStep}); ` +
-            'resume from it with a lower --lr, or check the data.',
-          3,
-        );
+        const message = await divergenceMessage({
+          runDir, failedStep: step + 1, losses: Object.entries(losses).map(([k, v]) => `${k}=${v}`).join(', '), lr: options.lr,
+          savedStep: lastSavedStep, unconfirmed, firstStepAfterLoad: loadedStep !== null && step === loadedStep,
+        });
+        throw new TrainingStopped(message, 3);
+      }
+      if (unconfirmed) {
+        await confirmCheckpoint(runDir);
+        unconfirmed = false;
       }
       step += 1;
       seconds += (performance.now() - t0) / 1000;
@@ -278,7 +289,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
       if (step % HISTORY_EVERY === 0 || step < HISTORY_EVERY) history.push({ step, ...losses });
       ctx.progress.update(step, losses, schedule.lrAt(step - 1));
       if (step % options.sampleEvery === 0) await samplesAndReport();
-      if (step % options.saveEvery === 0 && step < schedule.totalIters) await checkpoint();
+      if (step % options.saveEvery === 0 && step < schedule.totalIters) await checkpoint(true);
     }
     await samplesAndReport();
     await checkpoint();

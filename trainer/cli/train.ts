@@ -2,7 +2,10 @@ import { Command, Option } from 'commander';
 import path from 'node:path';
 import { configProblems } from '../../shared/config';
 import { selectBackend } from '../backend';
-import { readCheckpointState } from '../checkpoint';
+import { mayChangeOnResume, readCheckpointState } from '../checkpoint';
+import { acquireRunLock } from '../run/lock';
+import { checkTrainingMemory } from '../run/memory';
+import { installStopSignals } from '../run/signals';
 import {
   changedOptions, completeOptions, DEFAULT_TRAIN_OPTIONS, flagName, helpText, modelConfigFrom, optionProblems, RESUME_FLAG, RUN_DEFINING_OPTIONS,
   TRAIN_OPTIONS, type OptionSpec, type TrainOptionName, type TrainOptions,
@@ -48,7 +51,8 @@ export function resolveOptions(given: Partial<TrainOptions>): TrainOptions {
 export function resumeOptions(storedAsWritten: TrainOptions, given: Partial<TrainOptions>, runDir: string): TrainOptions {
   // Options added after a run was started are absent from its stored options: they had their defaults.
   const stored: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...storedAsWritten };
-  const conflicts = RUN_DEFINING_OPTIONS.filter((key) => key in given && JSON.stringify(given[key]) !== JSON.stringify(stored[key]));
+  // A lower --lr is allowed (recorded in the checkpoint's `changes`): what the divergence message advises.
+  const conflicts = RUN_DEFINING_OPTIONS.filter((key) => key in given && JSON.stringify(given[key]) !== JSON.stringify(stored[key]) && !mayChangeOnResume(key, stored[key], given[key]));
   if (conflicts.length) {
     const list = conflicts.map((k) => `${k}: run has ${JSON.stringify(stored[k])}, flag says ${JSON.stringify(given[k])}`).join('; ');
     throw new UsageError(
@@ -80,15 +84,19 @@ async function main(): Promise<number> {
 
   const backend = await selectBackend(options.backend, log);
   const progress = createProgress(options.json, (line) => (options.json ? process.stdout.write(`${line}\n`) : log(line)));
-  let stopRequested = false;
-  const onSignal = () => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Refused before anything is allocated or locked (trainer/run/memory.ts); then one trainer per run folder.
+  checkTrainingMemory(modelConfigFrom(options), options.batch, backend.name);
+  const releaseLock = await acquireRunLock(options.out, log);
+  const stop = installStopSignals(log);
+  const stopRequested = () => stop.requested();
 
-  const result = await train(options, resumeState, resumeDir ?? null, { backend: backend.name, progress, log, shouldStop: () => stopRequested });
+  let result;
+  try {
+    result = await train(options, resumeState, resumeDir ?? null, { backend: backend.name, progress, log, shouldStop: stopRequested });
+  } finally {
+    stop.dispose();
+    releaseLock();
+  }
   const summary = {
     runDir: result.runDir,
     step: result.step,
@@ -99,7 +107,7 @@ async function main(): Promise<number> {
   };
   if (options.json) process.stdout.write(`${JSON.stringify({ event: 'done', ...summary })}\n`);
   else log(`done: ${result.step} iterations in ${summary.seconds}s; checkpoint ${summary.checkpoint}; report ${summary.report}`);
-  return stopRequested ? 130 : 0;
+  return stopRequested() ? 130 : 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('train.ts')) {

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { type ModelConfig, type Norm, defaultConfig, validateConfig } from '../../shared/config';
 import { buildDiscriminator } from '../../shared/discriminator';
 import { buildGenerator } from '../../shared/generator';
-import { CHECKPOINT_DIR, CHECKPOINT_VERSION, type CheckpointState, STATE_FILE, readCheckpointState } from '../checkpoint';
-import { exists, replaceDirAtomic, writeFileAtomic } from '../io/atomic';
-import { loadModelDir, saveModelDir } from '../io/modelDir';
+import { CHECKPOINT_DIR, CHECKPOINT_VERSION, type CheckpointState, readCheckpointState, writeCheckpoint } from '../checkpoint';
+import { exists, writeFileAtomic } from '../io/atomic';
+import { loadModelDir } from '../io/modelDir';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../options';
 import { type ExportReport, type ImportReport, inferDiscriminatorConfig, inferGeneratorConfig, loadStateDict, toStateDict } from './convert';
 import { discriminatorLayout, generatorLayout } from './layout';
@@ -148,11 +148,8 @@ export async function writeImportedCheckpoint(out: string, generator: tf.LayersM
     updatedAt: now,
     imported: provenance.imported,
   };
-  await replaceDirAtomic(checkpointDir, async (tmp) => {
-    await saveModelDir(generator, path.join(tmp, 'generator'));
-    if (discriminator) await saveModelDir(discriminator, path.join(tmp, 'discriminator'));
-    await fs.writeFile(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
-  });
+  // No optimizer state (and maybe no D): `train --init-from` starts those fresh (CHECKPOINT_PARTS).
+  await writeCheckpoint(out, { generator, discriminator }, state);
   return checkpointDir;
 }
 

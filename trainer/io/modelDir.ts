@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import '../../shared/layers/instanceNorm';
+import { specByteLength } from '../../shared/quantize';
 import { writeFileAtomic } from './atomic';
 import { BadInputError } from '../../shared/errors';
 
@@ -56,10 +57,23 @@ export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifa
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: ArrayBuffer[] = [];
   for (const group of parsed.weightsManifest) {
+    if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) throw new ModelFileError(`${jsonPath}: a weightsManifest group lacks "paths" or "weights"`);
     specs.push(...group.weights);
+    const need = group.weights.reduce((sum, s) => sum + specByteLength(s), 0);
+    let have = 0;
+    const files: string[] = [];
     for (const p of group.paths) {
-      const data = await fs.readFile(path.join(dir, p));
+      const file = path.join(dir, p);
+      const data = await fs.readFile(file).catch((e: NodeJS.ErrnoException) => {
+        throw new ModelFileError(`${file}: cannot read the weights of ${jsonPath} (${e.code ?? e.message})`);
+      });
+      have += data.byteLength;
+      files.push(file);
       buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+    }
+    // A truncated (or padded) weights file is named here, not left to tfjs's "should have N values".
+    if (have !== need) {
+      throw new ModelFileError(`${files.join(', ')}: ${have} bytes, but ${jsonPath} declares ${need} (truncated or damaged file)`);
     }
   }
   return {
