@@ -10,6 +10,8 @@ import { openDataset } from '../data';
 import type { Dataset } from '../data/types';
 import { DEFAULT_TRAIN_OPTIONS } from '../options';
 import { train, TrainingStopped } from '../train';
+import { runCommand } from './common';
+import { main } from './train';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TRAIN = path.join(ROOT, 'trainer/cli/train.ts');
@@ -33,21 +35,28 @@ function startTrain(args: string[]): { child: ChildProcess; output: () => string
   return { child, output: () => out, done };
 }
 
+/** The train command in this process, for bad input: one line and an exit code, no child process needed. */
+async function trainInProcess(args: string[]): Promise<{ code: number; output: string }> {
+  let output = '';
+  const code = await runCommand('train', () => main(['node', 'train', ...args]), (text) => (output += text));
+  return { code, output };
+}
+
 async function runTrain(args: string[]): Promise<{ code: number | null; output: string }> {
   const run = startTrain(args);
   const code = await run.done;
   return { code, output: run.output() };
 }
 
-describe('train CLI: bad input stops with a clear message and exit code 2', () => {
+describe('train CLI: bad input stops with a clear message and exit code 2 (in process: a child adds nothing here)', () => {
   it('unknown flag', async () => {
-    const { code, output } = await runTrain(['--no-such-flag']);
+    const { code, output } = await trainInProcess(['--no-such-flag']);
     expect(code).toBe(2);
     expect(output).toMatch(/unknown option '--no-such-flag'/);
   });
 
   it('missing dataset folder', async () => {
-    const { code, output } = await runTrain(['--data', path.join(tmp, 'nope'), ...SMALL, '--iters', '1', '--out', path.join(tmp, 'r0')]);
+    const { code, output } = await trainInProcess(['--data', path.join(tmp, 'nope'), ...SMALL, '--iters', '1', '--out', path.join(tmp, 'r0')]);
     expect(code).toBe(2);
     expect(output).toMatch(/does not exist/);
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
@@ -56,7 +65,7 @@ describe('train CLI: bad input stops with a clear message and exit code 2', () =
   it('empty dataset folder', async () => {
     const empty = path.join(tmp, 'empty');
     await fs.mkdir(path.join(empty, 'train'), { recursive: true });
-    const { code, output } = await runTrain(['--data', empty, '--format', 'aligned', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'r1')]);
+    const { code, output } = await trainInProcess(['--data', empty, '--format', 'aligned', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'r1')]);
     expect(code).toBe(2);
     expect(output).toMatch(/no images|empty/i);
   });
@@ -65,13 +74,13 @@ describe('train CLI: bad input stops with a clear message and exit code 2', () =
     const dir = path.join(tmp, 'square');
     await fs.mkdir(path.join(dir, 'train'), { recursive: true });
     await sharp({ create: { width: 64, height: 64, channels: 3, background: 'white' } }).jpeg().toFile(path.join(dir, 'train', 'a.jpg'));
-    const { code, output } = await runTrain(['--data', dir, '--format', 'aligned', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'r2')]);
+    const { code, output } = await trainInProcess(['--data', dir, '--format', 'aligned', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'r2')]);
     expect(code).toBe(2);
     expect(output).toMatch(/2:1/);
   });
 
   it('invalid model flags', async () => {
-    const { code, output } = await runTrain(['--size', '100', '--depth', '5', '--iters', '1', '--out', path.join(tmp, 'r3')]);
+    const { code, output } = await trainInProcess(['--size', '100', '--depth', '5', '--iters', '1', '--out', path.join(tmp, 'r3')]);
     expect(code).toBe(2);
     expect(output).toMatch(/not divisible by 2\^depth/);
   });
@@ -190,7 +199,7 @@ describe('fine-tuning and mixed data', () => {
     const source = path.join(tmp, 'ft-source');
     expect((await runTrain([...SMALL, '--iters', '3', '--json', '--out', source])).code).toBe(0);
 
-    const other = await runTrain([...SMALL, '--ngf', '16', '--init-from', source, '--iters', '1', '--out', path.join(tmp, 'ft-bad')]);
+    const other = await trainInProcess([...SMALL, '--ngf', '16', '--init-from', source, '--iters', '1', '--out', path.join(tmp, 'ft-bad')]);
     expect(other.code).toBe(2);
     expect(other.output).toMatch(/--init-from .*different model \(ngf: 8 there, 16 here/);
     expect(other.output).not.toMatch(/\n\s+at /);
@@ -236,10 +245,10 @@ describe('fine-tuning and mixed data', () => {
     const ok = await runTrain(['--data', aligned, '--extra-photos', photos, '--extra-share', '0.5', ...SMALL, '--iters', '2', '--json', '--out', path.join(tmp, 'mix-run')]);
     expect(ok.code).toBe(0);
     expect(ok.output).toMatch(/mixed with photos .*automatic edges.* as 50% of samples/);
-    const synthetic = await runTrain(['--extra-photos', photos, ...SMALL, '--iters', '1', '--out', path.join(tmp, 'mix-bad')]);
+    const synthetic = await trainInProcess(['--extra-photos', photos, ...SMALL, '--iters', '1', '--out', path.join(tmp, 'mix-bad')]);
     expect(synthetic.code).toBe(2);
     expect(synthetic.output).toMatch(/--extra-photos needs --data/);
-    const share = await runTrain(['--data', aligned, '--extra-photos', photos, '--extra-share', '1.5', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'mix-bad2')]);
+    const share = await trainInProcess(['--data', aligned, '--extra-photos', photos, '--extra-share', '1.5', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'mix-bad2')]);
     expect(share.code).toBe(2);
     expect(share.output).toMatch(/--extra-share must be between 0 and 1/);
   }, 240_000);
@@ -257,13 +266,13 @@ describe('fine-tuning and mixed data', () => {
     const state = JSON.parse(await fs.readFile(path.join(out, 'checkpoint', 'state.json'), 'utf8'));
     expect(state.options.faceSketch).toBe(0.6);
     expect(state.options.faceComposite).toBe(0.5);
-    const aligned = await runTrain(['--data', photos, '--format', 'aligned', '--face-sketch', '0.5', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'face-bad')]);
+    const aligned = await trainInProcess(['--data', photos, '--format', 'aligned', '--face-sketch', '0.5', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'face-bad')]);
     expect(aligned.code).toBe(2);
     expect(aligned.output).toMatch(/--face-sketch works on --format photos/);
-    const tooMuch = await runTrain(['--data', photos, '--format', 'photos', '--face-sketch', '2', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'face-bad2')]);
+    const tooMuch = await trainInProcess(['--data', photos, '--format', 'photos', '--face-sketch', '2', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'face-bad2')]);
     expect(tooMuch.code).toBe(2);
     expect(tooMuch.output).toMatch(/--face-sketch is a probability/);
-    const composite = await runTrain(['--data', photos, '--format', 'aligned', '--face-composite', '0.5', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'face-bad3')]);
+    const composite = await trainInProcess(['--data', photos, '--format', 'aligned', '--face-composite', '0.5', ...SMALL, '--iters', '1', '--out', path.join(tmp, 'face-bad3')]);
     expect(composite.code).toBe(2);
     expect(composite.output).toMatch(/--face-composite works on --format photos/);
   }, 240_000);

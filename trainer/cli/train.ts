@@ -62,9 +62,10 @@ export function resumeOptions(storedAsWritten: TrainOptions, given: Partial<Trai
   return { ...stored, ...given, out: runDir };
 }
 
-async function main(): Promise<number> {
+/** The train command; argv as process.argv (node, script, flags…). Tests run bad-input cases through it in process. */
+export async function main(argv: readonly string[] = process.argv): Promise<number> {
   const program = buildProgram();
-  program.parse(process.argv);
+  program.parse([...argv]);
   const given = explicitFlags(program);
   const resumeDir: string | undefined = program.opts().resume;
   const log = (line: string) => (given.json ? process.stderr : process.stdout).write(`${line}\n`);
