@@ -14,7 +14,7 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: false },
   worker: { format: 'es' },
   test: {
-    include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'game/**/*.test.ts'],
+    include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'game/**/*.test.ts', 'testkit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRandomTheme } from '../trainer/themes/testTheme';
-import { updateThemeIndexFile } from '../trainer/themes/writeTheme';
+import { updateThemeIndexFile, writeRandomTheme } from '../testkit/randomTheme';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');

@@ -3,10 +3,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTheme } from '../../shared/theme';
-import { folderSource } from './folderSource';
-import { writeRandomTheme } from './testTheme';
-import { updateThemeIndexFile } from './writeTheme';
+import { loadTheme } from '../shared/theme';
+import { folderSource } from '../trainer/themes/folderSource';
+import { writeRandomTheme } from './randomTheme';
+import { updateThemeIndexFile } from '../trainer/themes/writeTheme';
 
 const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'theme-test-'));
 afterAll(() => fs.rm(tmp, { recursive: true, force: true }));

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { defaultConfig, type ModelConfig } from '../../shared/config';
-import { buildGenerator } from '../../shared/generator';
-import type { QuantizeMode } from '../../shared/quantize';
-import { Rng } from '../../shared/random';
-import type { ThemeJson } from '../../shared/theme';
-import { packTheme, themeFileMap } from '../../shared/themePack';
-import { encodePng, writeThemeDir } from './writeTheme';
+import { defaultConfig, type ModelConfig } from '../shared/config';
+import { buildGenerator } from '../shared/generator';
+import type { QuantizeMode } from '../shared/quantize';
+import { Rng } from '../shared/random';
+import type { ThemeJson } from '../shared/theme';
+import { packTheme, themeFileMap } from '../shared/themePack';
+import { encodePng, writeThemeDir } from '../trainer/themes/writeTheme';
+
+/** The index writer, for tests outside trainer/ (the game's) that build a themes folder. */
+export { updateThemeIndexFile } from '../trainer/themes/writeTheme';
 
 /**
  * A small, valid theme with random weights, for tests of the game, the widget

@@ -10,7 +10,7 @@ import { openDataset } from './data';
 import { DEFAULT_TRAIN_OPTIONS, Schedule, type TrainOptions } from './options';
 import type { ProgressSink } from './progress';
 import { train } from './train';
-import { writeRandomTheme } from './themes/testTheme';
+import { writeRandomTheme } from '../testkit/randomTheme';
 import { loadTheme } from '../shared/theme';
 import { folderSource } from './themes/folderSource';
 

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRandomTheme } from '../../trainer/themes/testTheme';
+import { writeRandomTheme } from '../../testkit/randomTheme';
 import { startStaticServer, type StaticServer } from './staticServer';
 import type {} from './doodlePhoto'; // HTMLElementTagNameMap['doodle-photo'] for page.evaluate callbacks
 

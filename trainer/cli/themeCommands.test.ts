@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shapeEdges, writeRandomTheme } from '../themes/testTheme';
+import { shapeEdges, writeRandomTheme } from '../../testkit/randomTheme';
 
 const run = promisify(execFile);
 const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'theme-cli-'));
