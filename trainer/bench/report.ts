@@ -1,4 +1,4 @@
-/** bench.json schema (tools read it; see issue 8) and the printed table. */
+/** bench.json schema (tools read it; described in docs/performance.md) and the printed table. */
 
 export interface TrainRow {
   name: string;
