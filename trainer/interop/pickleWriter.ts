@@ -69,14 +69,17 @@ export interface PickledTensor {
   /** Legacy storage class name, e.g. FloatStorage. */
   storage: string;
   shape: number[];
+  /** Tests of hostile files: a stride and a storage size other than the contiguous ones. */
+  stride?: number[];
+  storageNumel?: number;
 }
 
 export function picklePthStateDict(tensors: PickledTensor[]): Uint8Array {
   const p = new PickleBuilder();
   p.op(OP.PROTO).op(2).emptyOrderedDict().op(OP.MARK);
   for (const t of tensors) {
-    const numel = t.shape.reduce((a, b) => a * b, 1);
-    const stride = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
+    const numel = t.storageNumel ?? t.shape.reduce((a, b) => a * b, 1);
+    const stride = t.stride ?? t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
     p.str(t.key).global('torch._utils', '_rebuild_tensor_v2');
     p.tuple([
       () => {

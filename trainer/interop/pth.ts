@@ -21,6 +21,17 @@ export class PthError extends BadInputError {
   }
 }
 
+/**
+ * What a .pth may make us allocate, checked from what the file declares before
+ * anything is inflated or copied: values over all tensors (a pix2pix U-Net-256
+ * at ngf 64 has 54 M; the theme limit is 150 M), and the pickle's size.
+ */
+export const MAX_PTH_VALUES = 150_000_000;
+export const MAX_PICKLE_BYTES = 64 * 1024 * 1024;
+export interface PthLimits {
+  maxValues?: number;
+}
+
 export type PthDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
 /** A tensor from a state_dict, copied out contiguous (row-major in its PyTorch shape), values as float32. */
@@ -141,48 +152,109 @@ function hasZipDirectory(b: Uint8Array): boolean {
 }
 
 /** Reads a state_dict from the bytes of a .pth file. `what` names it in messages (the file path). */
-export function readPth(input: Uint8Array, what = 'the .pth file'): StateDict {
+export function readPth(input: Uint8Array, what = 'the .pth file', limits: PthLimits = {}): StateDict {
+  const maxValues = limits.maxValues ?? MAX_PTH_VALUES;
   let bytes = input;
   if (isGzip(bytes)) {
+    // The gzip trailer declares the inflated length (mod 2^32); fflate allocates exactly that, so refuse a huge one first.
+    const declared = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
+    if (declared > maxValues * 8 + MAX_PICKLE_BYTES) {
+      throw new PthError(`${what} is a gzip file that inflates to ${declared} bytes, more than any pix2pix state_dict (${maxValues} values)`);
+    }
     try {
       bytes = gunzipSync(bytes);
     } catch (e) {
       throw new PthError(`${what} is a gzip file that is truncated or damaged (${(e as Error).message})`);
     }
   }
-  if (isZip(bytes)) return readZipPth(bytes, what);
-  if (isPickle(bytes)) return readLegacyPth(bytes, what);
+  if (isZip(bytes)) return readZipPth(bytes, what, maxValues);
+  if (isPickle(bytes)) return readLegacyPth(bytes, what, maxValues);
   throw new PthError(`${what} is not a PyTorch checkpoint: it is neither a torch.save zip archive nor a legacy torch.save pickle`);
 }
 
-function readZipPth(bytes: Uint8Array, what: string): StateDict {
+function readZipPth(bytes: Uint8Array, what: string, maxValues: number): StateDict {
   if (!hasZipDirectory(bytes)) {
     throw new PthError(
       `${what} is a truncated zip archive (${bytes.length} bytes, no central directory at the end): the file was cut short, ` +
         'e.g. by an interrupted download or copy, or by a torch.save that did not finish. Copy it again.',
     );
   }
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch (e) {
-    throw new PthError(`${what} is a damaged zip archive (${(e as Error).message})`);
-  }
-  const pkl = Object.keys(files).find((n) => /^[^/]+\/data\.pkl$/.test(n));
+  const unzip = (filter: (f: { name: string; originalSize: number }) => boolean) => {
+    try {
+      return unzipSync(bytes, { filter });
+    } catch (e) {
+      if (e instanceof PthError) throw e;
+      throw new PthError(`${what} is a damaged zip archive (${(e as Error).message})`);
+    }
+  };
+  // First the pickle alone (fflate allocates each entry's declared size: check it before inflating).
+  const meta = unzip((f) => {
+    if (!/^[^/]+\/(data\.pkl|byteorder)$/.test(f.name)) return false;
+    if (f.originalSize > MAX_PICKLE_BYTES) throw new PthError(`${what}: ${f.name} declares ${f.originalSize} bytes, more than a state_dict's pickle (${MAX_PICKLE_BYTES})`);
+    return true;
+  });
+  const pkl = Object.keys(meta).find((n) => n.endsWith('/data.pkl'));
   if (!pkl) throw new PthError(`${what} is a zip archive but not a torch.save file: no <archive>/data.pkl inside`);
   const prefix = pkl.slice(0, -'data.pkl'.length);
-  const byteorder = files[`${prefix}byteorder`];
+  const byteorder = meta[`${prefix}byteorder`];
   if (byteorder && new TextDecoder().decode(byteorder).trim() !== 'little') {
     throw new PthError(`${what} was saved on a big-endian machine; re-save it on a little-endian one`);
   }
-  const obj = parsePickle(files[pkl], what);
+  const obj = parsePickle(meta[pkl], what);
+  const refs = checkDeclaredSizes(obj, what, maxValues);
+  // Then only the storages the tensors use, each exactly the size its storage declares.
+  const files = unzip((f) => {
+    if (!f.name.startsWith(`${prefix}data/`)) return false;
+    const ref = refs.get(f.name.slice(prefix.length + 'data/'.length));
+    if (!ref) return false;
+    const need = ref.numel * ELEMENT_BYTES[ref.dtype];
+    if (f.originalSize !== need) {
+      throw new PthError(`${what}: ${f.name} declares ${f.originalSize} bytes, but its storage holds ${ref.numel} ${ref.dtype} values (${need} bytes): damaged or crafted file`);
+    }
+    return true;
+  });
   return materialize(obj, what, (storage) => files[`${prefix}data/${storage.key}`]);
+}
+
+/**
+ * Before any storage is read: every tensor is a view that fits its storage
+ * (no zero-stride or overlapping expansion: numel ≤ the storage's values), and
+ * the values over all tensors and storages are within `maxValues`.
+ */
+function checkDeclaredSizes(obj: unknown, what: string, maxValues: number): Map<string, StorageRef> {
+  const refs = new Map<string, StorageRef>();
+  if (!(obj instanceof Map)) return refs; // materialize says what it is
+  let values = 0;
+  let stored = 0;
+  for (const [key, value] of obj) {
+    if (!isTensorRef(value)) continue;
+    const { storage, shape, stride } = value;
+    if (![...shape, ...stride, storage.numel, value.offset].every((n) => Number.isSafeInteger(n) && n >= 0) || shape.length !== stride.length) {
+      throw new PthError(`${what}: tensor "${String(key)}" has an invalid shape ${JSON.stringify(shape)} or stride ${JSON.stringify(stride)}`);
+    }
+    const numel = shape.reduce((a, b) => a * b, 1);
+    if (numel > storage.numel) {
+      throw new PthError(
+        `${what}: tensor "${String(key)}" ${JSON.stringify(shape)} has ${numel} values but its storage only ${storage.numel} ` +
+          '(a zero-stride or overlapping view, e.g. expand()): not a saved state_dict; save contiguous tensors',
+      );
+    }
+    values += numel;
+    if (!refs.has(storage.key)) {
+      refs.set(storage.key, storage);
+      stored += storage.numel;
+    }
+    if (values > maxValues || stored > maxValues) {
+      throw new PthError(`${what} declares more than ${maxValues} values, more than any pix2pix network this imports`);
+    }
+  }
+  return refs;
 }
 
 /** PROTO 2, LONG1 of 10 bytes (the magic number, little-endian), STOP. */
 const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];
 
-function readLegacyPth(bytes: Uint8Array, what: string): StateDict {
+function readLegacyPth(bytes: Uint8Array, what: string, maxValues: number): StateDict {
   // The first pickle is the magic number 0x1950a86a20f9469cfc6c as a LONG1 (too wide for the pickle reader): match its bytes.
   if (!LEGACY_MAGIC.every((b, i) => bytes[i] === b)) throw new PthError(`${what} is a pickle but not a torch.save file (no torch magic number)`);
   const body = bytes.subarray(LEGACY_MAGIC.length);
@@ -194,8 +266,7 @@ function readLegacyPth(bytes: Uint8Array, what: string): StateDict {
   const keys = next();
   if (!Array.isArray(keys)) throw new PthError(`${what}: legacy torch.save file without its storage list (truncated?)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const refs = new Map<string, StorageRef>();
-  collectStorages(obj, refs);
+  const refs = checkDeclaredSizes(obj, what, maxValues);
   const storages = new Map<string, Uint8Array>();
   let pos = LEGACY_MAGIC.length + reader.position;
   for (const key of keys.map(String)) {
@@ -208,11 +279,6 @@ function readLegacyPth(bytes: Uint8Array, what: string): StateDict {
     pos += length;
   }
   return materialize(obj, what, (storage) => storages.get(storage.key));
-}
-
-function collectStorages(obj: unknown, into: Map<string, StorageRef>): void {
-  if (obj instanceof Map) for (const v of obj.values()) collectStorages(v, into);
-  else if (isTensorRef(obj)) into.set(obj.storage.key, obj.storage);
 }
 
 /** Turns the unpickled state_dict into contiguous float32 tensors, checking every storage is complete. */
