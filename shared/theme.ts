@@ -23,6 +23,7 @@ import { MAX_DOODLE_MARGIN } from './edges';
 import './generator'; // registers the custom layers the topology may name
 import { QUANTIZE_MODES, specByteLength, type QuantizeMode, type WeightSpec } from './quantize';
 import { generatorWeightShapes } from './themeWeights';
+import { generatorPlan, planActivationValues, settingMatches } from './generatorPlan';
 import { BadInputError } from './errors';
 
 export const THEME_FILE = 'theme.json';
@@ -33,6 +34,8 @@ export const THEME_VERSION = 1;
 export const MAX_WEIGHT_BYTES = 200 * 1024 * 1024;
 /** Largest model accepted, in float32 values once dequantized (= 600 MB of memory). */
 export const MAX_PARAMETERS = 150_000_000;
+/** Largest total of layer outputs at batch 1 (float32 bytes) a theme's topology may have. */
+export const MAX_ACTIVATION_BYTES = 1024 * 1024 * 1024;
 /** theme.json and model.json are small; anything bigger is not a theme. */
 export const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
@@ -114,6 +117,8 @@ export type ThemeErrorCode =
   | 'weights-mismatch' // manifest names/shapes differ from what the config builds
   | 'too-large' // declared sizes over the limits
   | 'size-mismatch' // bytes on disk differ from what the manifest declares
+  | 'topology-mismatch' // model.json's layers differ from what the config builds
+  | 'non-finite' // a weight is NaN or ±Inf
   | 'load-failed'; // tfjs rejected the validated model
 
 export class ThemeError extends BadInputError {
@@ -141,6 +146,8 @@ export type ThemeSource = string | URL | ThemeReaderSource;
 export interface ReadOptions {
   maxWeightBytes?: number;
   maxParameters?: number;
+  /** Largest sum of layer outputs at batch 1, in float32 bytes (default MAX_ACTIVATION_BYTES). */
+  maxActivationBytes?: number;
   /** Injected fetch (tests, custom headers); defaults to globalThis.fetch. */
   fetch?: typeof fetch;
 }
@@ -297,6 +304,68 @@ function checkTopologyInput(topology: Record<string, unknown>, config: ModelConf
   }
 }
 
+/** tfjs serializes a missing setting as null or leaves it out: the same here. */
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * The whole layer graph against what the config builds (shared/generatorPlan):
+ * the same layers by name, each of the same kind, fed by the same layers, with
+ * the same shape-deciding settings; the same model inputs and outputs; and the
+ * activation memory within limits. Runs before tfjs builds (allocates) anything.
+ */
+function checkTopology(topology: Record<string, unknown>, config: ModelConfig, file: string, maxActivationBytes: number): void {
+  const bad = (msg: string) => new ThemeError('topology-mismatch', file, msg);
+  const cfg = isObject(topology.config) ? topology.config : null;
+  const layers = cfg && Array.isArray(cfg.layers) ? cfg.layers : null;
+  if (!cfg || !layers) throw new ThemeError('invalid-manifest', file, '"modelTopology" has no layer list');
+  const plan = generatorPlan(config);
+  const activationBytes = planActivationValues(plan) * 4;
+  if (activationBytes > maxActivationBytes) {
+    throw new ThemeError('too-large', file, `the model's layer outputs take ${fmtBytes(activationBytes)} per image, over the ${fmtBytes(maxActivationBytes)} limit`);
+  }
+  const expected = new Map(plan.map((l) => [l.name, l]));
+  const seen = new Set<string>();
+  for (const layer of layers) {
+    const name = isObject(layer) && typeof layer.name === 'string' ? layer.name : isObject(layer) && isObject(layer.config) ? layer.config.name : undefined;
+    if (!isObject(layer) || typeof name !== 'string') throw bad(`a layer without a name: ${str(layer)}`);
+    if (seen.has(name)) throw bad(`layer "${name}" is listed twice`);
+    seen.add(name);
+    const want = expected.get(name);
+    if (!want) throw bad(`layer "${name}" (${str(layer.class_name)}) is not part of the generator theme.json's config builds`);
+    if (layer.class_name !== want.className) throw bad(`layer "${name}" is a ${str(layer.class_name)}, but theme.json's config builds a ${want.className}`);
+    const lc = isObject(layer.config) ? layer.config : {};
+    for (const [key, value] of Object.entries(want.attrs)) {
+      if (!settingMatches(lc, key, value)) throw bad(`layer "${name}" has ${key} ${str(lc[key])}, but theme.json's config builds ${str(value)}`);
+    }
+    const nodes = Array.isArray(layer.inbound_nodes) ? layer.inbound_nodes : [];
+    const inbound = nodes.flatMap((node) => (Array.isArray(node) ? node.map((t) => (Array.isArray(t) ? t[0] : undefined)) : [undefined]));
+    if (!sameValue(inbound, want.inbound)) throw bad(`layer "${name}" takes ${str(inbound)}, but theme.json's config feeds it ${str(want.inbound)}`);
+  }
+  const missing = plan.filter((l) => !seen.has(l.name)).map((l) => l.name);
+  if (missing.length) throw bad(`missing ${missing.length} layer(s) the config builds: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  const ends = (v: unknown) => (Array.isArray(v) ? v.map((t) => (Array.isArray(t) ? t[0] : t)) : v);
+  if (!sameValue(ends(cfg.input_layers), ['edges']) || !sameValue(ends(cfg.output_layers), [plan[plan.length - 1].name])) {
+    throw bad(`the model's inputs ${str(ends(cfg.input_layers))} and outputs ${str(ends(cfg.output_layers))} are not the generator's (["edges"] → ["${plan[plan.length - 1].name}"])`);
+  }
+}
+
+/** The first weight whose stored values hold NaN or ±Inf (float32 and float16 entries; quantized ones are finite by their checked scale and min). */
+function nonFiniteWeight(specs: WeightSpec[], data: Uint8Array): string | null {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let offset = 0;
+  for (const s of specs) {
+    const bytes = specByteLength(s);
+    const enc = s.quantization?.dtype ?? s.dtype;
+    if (enc === 'float32') {
+      for (let i = offset; i < offset + bytes; i += 4) if (!Number.isFinite(view.getFloat32(i, true))) return s.name;
+    } else if (enc === 'float16') {
+      for (let i = offset; i < offset + bytes; i += 2) if ((view.getUint16(i, true) & 0x7c00) === 0x7c00) return s.name;
+    }
+    offset += bytes;
+  }
+  return null;
+}
+
 const fmtBytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${n} bytes`);
 
 function checkSpecs(specs: WeightSpec[], config: ModelConfig, file: string, opts: Required<Pick<ReadOptions, 'maxWeightBytes' | 'maxParameters'>>): number {
@@ -423,6 +492,7 @@ export async function readTheme(source: ThemeSource, options: ReadOptions = {}):
   const { topology, paths, specs } = manifestSpecs(parseJson(await io.read(theme.weights.model, MAX_JSON_BYTES), modelFile), modelFile);
   const declared = checkSpecs(specs, theme.config, modelFile, limits);
   checkTopologyInput(topology as Record<string, unknown>, theme.config, modelFile);
+  checkTopology(topology as Record<string, unknown>, theme.config, modelFile, options.maxActivationBytes ?? MAX_ACTIVATION_BYTES);
   if (declared !== theme.weights.bytes) {
     throw new ThemeError('size-mismatch', themeFile, `declares ${theme.weights.bytes} bytes of weights, but model.json's manifest needs ${declared}`);
   }
@@ -452,6 +522,8 @@ export async function readTheme(source: ThemeSource, options: ReadOptions = {}):
     weightData.set(part, off);
     off += part.byteLength;
   }
+  const nonFinite = nonFiniteWeight(specs, weightData);
+  if (nonFinite) throw new ThemeError('non-finite', modelFile, `weight "${nonFinite}" holds NaN or Inf: the model diverged in training; export an earlier checkpoint`);
   return { theme, label: io.label, modelTopology: topology, weightSpecs: specs, weightData: weightData.buffer, resolve: io.resolve };
 }
 
