@@ -2,6 +2,7 @@
 import sharp from 'sharp';
 import { openDataset } from '../trainer/data';
 import { Rng } from '../shared/random';
+import { modelToByte } from '../shared/image';
 
 async function main() {
   const [dir, format = 'aligned', out = 'augment-preview.png', sizeArg = '128'] = process.argv.slice(2);
@@ -13,7 +14,7 @@ async function main() {
     const s = await ds.sample(i * 37, new Rng(i), true);
     [s.edges, s.photo].forEach((img, col) => {
       for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) {
-        rgb[((i * size + y) * 2 * size + col * size + x) * 3 + c] = Math.round((img[(y * size + x) * 3 + c] + 1) * 127.5);
+        rgb[((i * size + y) * 2 * size + col * size + x) * 3 + c] = modelToByte(img[(y * size + x) * 3 + c]);
       }
     });
   }

@@ -10,6 +10,7 @@
 import { HINT_CHANNELS } from './config';
 import type { Rng } from './random';
 import { BadInputError } from './errors';
+import { byteToModel, modelToByte } from './image';
 
 /** One dab: a disc of colour. x, y, radius in pixels of the image it belongs to; rgb 0–255. */
 export interface ColourHint {
@@ -58,7 +59,7 @@ export function renderHintChannels(hints: readonly ColourHint[], size: number): 
     const r2 = h.radius * h.radius;
     const x0 = Math.max(0, Math.floor(h.x - h.radius)), x1 = Math.min(size - 1, Math.ceil(h.x + h.radius));
     const y0 = Math.max(0, Math.floor(h.y - h.radius)), y1 = Math.min(size - 1, Math.ceil(h.y + h.radius));
-    const [r, g, b] = h.rgb.map((v) => (v / 255) * 2 - 1);
+    const [r, g, b] = h.rgb.map(byteToModel);
     for (let y = y0; y <= y1; y++) {
       for (let x = x0; x <= x1; x++) {
         // Pixel centres at +0.5, as a canvas draws a disc.
@@ -101,9 +102,9 @@ function discColour(photo: Float32Array, size: number, cx: number, cy: number, r
   }
   if (n === 0) {
     const o = (Math.min(size - 1, Math.floor(cy)) * size + Math.min(size - 1, Math.floor(cx))) * 3;
-    return [0, 1, 2].map((k) => Math.round(((photo[o + k] + 1) / 2) * 255)) as [number, number, number];
+    return [0, 1, 2].map((k) => modelToByte(photo[o + k])) as [number, number, number];
   }
-  return sum.map((v) => Math.round(((v / n + 1) / 2) * 255)) as [number, number, number];
+  return sum.map((v) => modelToByte(v / n)) as [number, number, number];
 }
 
 /**

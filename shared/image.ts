@@ -5,6 +5,23 @@ import * as tf from '@tensorflow/tfjs';
  * ([-1, 1], matching the generator's tanh output).
  */
 
+/** One 8-bit value => the model's range. */
+export const byteToModel = (v: number): number => v / 127.5 - 1;
+/** One model value => an 8-bit value, rounded and clipped. */
+export const modelToByte = (v: number): number => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5)));
+/** One model value => [0, 1] (not clipped). */
+export const modelToUnit = (v: number): number => (v + 1) / 2;
+
+/** 8-bit values => model values. */
+export function bytesToModel(bytes: ArrayLike<number>): Float32Array {
+  return Float32Array.from(bytes, byteToModel);
+}
+
+/** Model values => 8-bit values, rounded and clipped. */
+export function modelToBytes(values: ArrayLike<number>): Uint8Array {
+  return Uint8Array.from(values, modelToByte);
+}
+
 /** [0,255] (any shape) => [-1,1] float32. */
 export function toModelRange(pixels: tf.Tensor): tf.Tensor {
   return tf.tidy(() => pixels.toFloat().div(127.5).sub(1));
@@ -13,6 +30,11 @@ export function toModelRange(pixels: tf.Tensor): tf.Tensor {
 /** [-1,1] => [0,255] float32, clipped. */
 export function fromModelRange(values: tf.Tensor): tf.Tensor {
   return tf.tidy(() => values.add(1).mul(127.5).clipByValue(0, 255));
+}
+
+/** [0,1] => [-1,1]. */
+export function fromUnitRange(values: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => values.mul(2).sub(1));
 }
 
 /** [-1,1] => [0,1] float32, clipped: what tf.browser.draw / toPixels expect for floats. */
@@ -39,7 +61,7 @@ export function pixelsToModelTensor(
   const rgb = new Float32Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
     if (channels === 1) {
-      const v = pixels[i] / 127.5 - 1;
+      const v = byteToModel(pixels[i]);
       rgb[i * 3] = v;
       rgb[i * 3 + 1] = v;
       rgb[i * 3 + 2] = v;
@@ -48,7 +70,7 @@ export function pixelsToModelTensor(
     const alpha = channels === 4 ? pixels[i * 4 + 3] / 255 : 1;
     for (let c = 0; c < 3; c++) {
       const value = pixels[i * channels + c] * alpha + 255 * (1 - alpha);
-      rgb[i * 3 + c] = value / 127.5 - 1;
+      rgb[i * 3 + c] = byteToModel(value);
     }
   }
   return tf.tensor3d(rgb, [height, width, 3]);

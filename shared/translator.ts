@@ -26,6 +26,7 @@ import { HINT_CHANNELS } from './config';
 import { loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
 import { drawOnGpu } from './translatorGpu';
 import { BadInputError } from './errors';
+import { fromModelRange, fromUnitRange } from './image';
 
 /** Interleaved 8-bit pixels; `channels` defaults to data.length / (width·height) (1–4). RGBA is ImageData's layout. */
 export interface PixelImage {
@@ -243,7 +244,7 @@ export class Translator {
         img = letterbox(unit, size);
       }
       if (inChannels === 1) img = img.mul(tf.tensor1d([0.299, 0.587, 0.114])).sum(-1, true);
-      return img.mul(2).sub(1).expandDims(0) as tf.Tensor4D;
+      return fromUnitRange(img).expandDims(0) as tf.Tensor4D;
     });
     if (!this.takesHints) return edges;
     // Hint themes: the hint colour and mask channels after the edges (all zero without hints).
@@ -268,7 +269,7 @@ export class Translator {
     return tf.tidy(() => {
       const y = (this.model.predict(x) as tf.Tensor4D).squeeze([0]) as tf.Tensor3D;
       const rgb = y.shape[2] === 1 ? tf.tile(y, [1, 1, 3]) : y;
-      return rgb.add(1).mul(127.5).clipByValue(0, 255).round().toInt() as tf.Tensor3D;
+      return fromModelRange(rgb).round().toInt() as tf.Tensor3D;
     });
   }
 

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { LOSS_NAMES } from '../shared/pix2pix';
 import type { LossRecord } from './checkpoint';
 import { writeFileAtomic } from './io/atomic';
+import { modelToByte } from '../shared/image';
 
 /**
  * What a person looks at while a run goes: sample grids (one row per example:
@@ -27,7 +28,7 @@ export async function writeSampleGrid(
         for (let x = 0; x < size; x++) {
           for (let c = 0; c < 3; c++) {
             const v = img[(y * size + x) * 3 + c];
-            rgb[((r * size + y) * width + col * size + x) * 3 + c] = Math.max(0, Math.min(255, Math.round((v + 1) * 127.5)));
+            rgb[((r * size + y) * width + col * size + x) * 3 + c] = modelToByte(v);
           }
         }
       }

@@ -13,6 +13,7 @@ import { decodeFile, describeDecodeError, listFolder } from '../data/decode';
 import { folderSource } from '../themes/folderSource';
 import { encodePng } from '../themes/writeTheme';
 import { parseChoice, runCli, UsageError, withUsageExit } from './common';
+import { modelToBytes } from '../../shared/image';
 
 /** An image this much wider than tall (±2%) is an A|B pair. */
 const PAIR_RATIO = 2;
@@ -72,7 +73,7 @@ function modelInputBytes(x: tf.Tensor4D): Uint8Array {
       const painted = paintHints(rgb.dataSync() as Float32Array, img.slice([0, 0, 3], [-1, -1, c - 3]).dataSync() as Float32Array, s);
       rgb = tf.tensor3d(painted, [s, s, 3]);
     }
-    return Uint8Array.from(rgb.add(1).mul(127.5).round().clipByValue(0, 255).dataSync());
+    return modelToBytes(rgb.dataSync());
   });
 }
 

@@ -3,6 +3,7 @@
  * size, random horizontal flip — the same parameters applied to both sides.
  */
 import type { Rng } from '../../shared/random';
+import { bytesToModel } from '../../shared/image';
 
 export interface CropParams {
   x: number;
@@ -34,11 +35,7 @@ export function cropFlip<T extends Uint8Array | Float32Array>(img: T, src: numbe
 }
 
 /** 8-bit RGB → Float32 in [-1, 1]. */
-export function toSigned(rgb: Uint8Array): Float32Array {
-  const out = new Float32Array(rgb.length);
-  for (let i = 0; i < rgb.length; i++) out[i] = rgb[i] / 127.5 - 1;
-  return out;
-}
+export const toSigned = (rgb: Uint8Array): Float32Array => bytesToModel(rgb);
 
 /** A 32-bit seed derived from a base seed and an index (murmur3 finaliser), for per-sample deterministic randomness. */
 export function mixSeed(seed: number, index: number): number {

@@ -12,6 +12,7 @@ import type { ThemeMetrics } from '../../shared/theme';
 import { letterbox, Translator } from '../../shared/translator';
 import { openDataset, type Dataset, type DatasetFormat } from '../data';
 import { evaluationDatasetOptions, type TrainOptions } from '../options';
+import { modelToUnit, toUnitRange } from '../../shared/image';
 
 export interface EvalDataOptions {
   dir: string;
@@ -30,10 +31,9 @@ export async function openEvalDataset(translator: Translator, opts: EvalDataOpti
   }));
 }
 
-/** [-1,1] HWC floats → tensor [S,S,3] in [0,1]. */
 /** HWC values in [-1, 1] → a [size, size, 3] tensor in [0, 1]. */
 export function signedToUnit(values: Float32Array, size: number): tf.Tensor3D {
-  return tf.tidy(() => tf.tensor3d(values, [size, size, 3]).add(1).div(2).clipByValue(0, 1) as tf.Tensor3D);
+  return tf.tidy(() => toUnitRange(tf.tensor3d(values, [size, size, 3])) as tf.Tensor3D);
 }
 
 function toFloatImage(t: tf.Tensor3D): FloatImage {
@@ -135,7 +135,7 @@ export async function hintFidelity(translator: Translator, dataset: Dataset, cou
     edges.dispose();
     const [withHints, without] = outputs;
     for (let p = 0; p < size * size; p++) {
-      const target = [0, 1, 2].map((k) => (sample.photo[p * 3 + k] + 1) / 2);
+      const target = [0, 1, 2].map((k) => modelToUnit(sample.photo[p * 3 + k]));
       const err = (out: ArrayLike<number>) => [0, 1, 2].reduce((s, k) => s + Math.abs(out[p * 3 + k] / 255 - target[k]), 0) / 3;
       const [ew, eo] = [err(withHints), err(without)];
       sums.l1With += ew;

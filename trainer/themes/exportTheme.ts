@@ -25,6 +25,7 @@ import { evaluate, roundMetrics, signedToUnit } from './evaluate';
 import { folderSource } from './folderSource';
 import { encodePng, updateThemeIndexFile, writeThemeDir } from './writeTheme';
 import { BadInputError } from '../../shared/errors';
+import { fromUnitRange, toUnitRange } from '../../shared/image';
 
 /** Quantized output must stay this close (SSIM to the float32 output) or export refuses without `force`. */
 export const MIN_FIDELITY_SSIM = 0.99;
@@ -84,14 +85,14 @@ function fidelity(reference: tf.LayersModel, packed: tf.LayersModel, inputs: tf.
   let total = 0;
   for (const unit of inputs) {
     const [a, b] = tf.tidy(() => {
-      let x = unit.mul(2).sub(1).expandDims(0);
+      let x = fromUnitRange(unit).expandDims(0);
       // Hint themes: no hints (zero hint channels), as a drawing without colour dabs.
       const extra = (reference.inputs[0].shape[3] ?? 3) - x.shape[3]!;
       if (extra > 0) x = tf.concat([x, tf.zeros([...x.shape.slice(0, 3), extra])], 3);
       return [reference.predict(x) as tf.Tensor4D, packed.predict(x) as tf.Tensor4D].map((y) => y.squeeze([0]));
     });
     maxAbs = Math.max(maxAbs, tf.tidy(() => a.sub(b).abs().max().dataSync()[0]));
-    const [ua, ub] = tf.tidy(() => [a, b].map((y) => y.add(1).div(2).clipByValue(0, 1)));
+    const [ua, ub] = tf.tidy(() => [a, b].map(toUnitRange));
     total += ssim(ua, ub);
     tf.dispose([a, b, ua, ub]);
   }
