@@ -50,7 +50,7 @@ describe('shared/ stays a pure model package', () => {
   it('the rule catches imports at any depth', () => {
     expect(INTO_GAME_OR_TRAINER.test("import { x } from '../../trainer/themes/writeTheme';")).toBe(true);
     expect(INTO_GAME_OR_TRAINER.test("import type {\n  A,\n  B,\n} from '../trainer/options';")).toBe(true);
-    expect(INTO_GAME_OR_TRAINER.test("import { x } from '../game/ui/board';")).toBe(true);
+    expect(INTO_GAME_OR_TRAINER.test("import { x } from '../game/ui/panes';")).toBe(true);
     expect(INTO_GAME_OR_TRAINER.test("import { x } from '../testkit/randomTheme';")).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import Phaser from 'phaser';
 import type { LiveCanvas, PhotoEvent } from '../live';
-import { pane } from '../ui/board';
+import { pane } from '../ui/panes';
 import { h, mountScreen, toast } from '../ui/dom';
 import { createHud } from '../ui/hud';
 import { LEVEL_SECONDS, STAR_FRACTIONS, formatClock, parFor, pointsFor, relativeScore, starsFor } from '../ui/scores';

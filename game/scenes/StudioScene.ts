@@ -1,6 +1,6 @@
 import Phaser from 'phaser';
 import type { LiveCanvas } from '../live';
-import { download, pane } from '../ui/board';
+import { download, pane } from '../ui/panes';
 import { h, mountScreen, toast } from '../ui/dom';
 import { createHud } from '../ui/hud';
 import { icon } from '../ui/icons';

@@ -5,7 +5,7 @@
  * Challenge both use it, so the behaviour is the same on both screens.
  */
 import { LiveCanvas, MAX_PEN_SIZE, MIN_PEN_SIZE, type PhotoEvent } from '../live';
-import { flash, fillCanvas, type Pane } from '../ui/board';
+import { flash, fillCanvas, type Pane } from '../ui/panes';
 import { h } from '../ui/dom';
 import type { Hud } from '../ui/hud';
 import { play } from '../ui/sound';

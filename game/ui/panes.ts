@@ -66,16 +66,3 @@ export function download(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The doodle and the photo side by side in one PNG (doodle | photo), at the photo's resolution. */
-export async function pairPng(doodle: CanvasImageSource, photo: CanvasImageSource, side: number): Promise<Blob> {
-  const canvas = document.createElement('canvas');
-  canvas.width = side * 2;
-  canvas.height = side;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('2D canvas unavailable');
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(doodle, 0, 0, side, side);
-  ctx.drawImage(photo, side, 0, side, side);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
-}
