@@ -13,7 +13,7 @@ import { mixDatasets } from './data/mix';
 import type { Dataset, Sample } from './data/types';
 import { edgeStyleOf, evaluationDatasetOptions, modelConfigFrom, Schedule, type TrainOptions } from './options';
 import type { ProgressSink } from './progress';
-import { SAMPLES_DIR, writeReport, writeSampleGrid } from './report';
+import { SAMPLES_DIR, writeReport, writeSampleGrid } from './runReport';
 import { paintHints, renderHintChannels, sampleHints, withHintChannels } from '../shared/colourHints';
 import { HINT_CHANNELS } from '../shared/config';
 

@@ -19,8 +19,12 @@ export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif
 const IGNORED = /^(\.|readme|license|licence|thumbs\.db$)/i;
 
 /**
- * Sorted regular files of a folder, split into candidate images and other
- * files (reported as skipped). Returns null when the folder does not exist.
+ * Sorted files of a folder, split into candidate images and other files
+ * (reported as skipped). Symbolic links are followed (a folder of symlinks to
+ * good images is a dataset). A folder named like an image (x.jpg), a broken
+ * link and a symlink loop are listed as images so that probing reports them as
+ * skipped with the reason (readFileChecked), never dropped silently. Returns
+ * null when the folder does not exist.
  */
 export async function listFolder(dir: string): Promise<{ images: string[]; others: string[] } | null> {
   let entries: import('node:fs').Dirent[];
@@ -33,14 +37,47 @@ export async function listFolder(dir: string): Promise<{ images: string[]; other
   const images: string[] = [];
   const others: string[] = [];
   for (const ent of entries) {
-    if (!ent.isFile() || IGNORED.test(ent.name)) continue;
+    if (IGNORED.test(ent.name)) continue;
     const full = path.join(dir, ent.name);
-    if (IMAGE_EXTENSIONS.includes(path.extname(ent.name).toLowerCase())) images.push(full);
+    const isImageName = IMAGE_EXTENSIONS.includes(path.extname(ent.name).toLowerCase());
+    let isDir = ent.isDirectory();
+    if (ent.isSymbolicLink()) {
+      // Followed; a broken link or a loop (stat fails) is kept so that it is reported.
+      const target = await fs.stat(full).catch(() => null);
+      isDir = target?.isDirectory() ?? false;
+    } else if (!ent.isFile() && !isDir) {
+      continue; // sockets, FIFOs, devices
+    }
+    // Sub-folders are the callers' business (train/, val/), unless named like an image.
+    if (isDir && !isImageName) continue;
+    if (isImageName) images.push(full);
     else others.push(full);
   }
   images.sort();
   others.sort();
   return { images, others };
+}
+
+/** Reads a dataset file; what makes it unreadable in words (a folder named like an image, a broken link, a loop). */
+async function statChecked(file: string): Promise<import('node:fs').Stats> {
+  let st: import('node:fs').Stats;
+  try {
+    st = await fs.stat(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new Error('a symbolic link loop');
+    if (code === 'ENOENT') throw new Error('a broken symbolic link (its target does not exist)');
+    if (code === 'EACCES') throw new Error('permission denied');
+    throw e;
+  }
+  if (st.isDirectory()) throw new Error('a folder named like an image, not a file');
+  if (st.size === 0) throw new Error('empty file (0 bytes)');
+  return st;
+}
+
+async function readFileChecked(file: string): Promise<Buffer> {
+  await statChecked(file);
+  return fs.readFile(file);
 }
 
 /** Why a file could not be decoded, in a few words. */
@@ -54,7 +91,7 @@ export function describeDecodeError(e: unknown): string {
  * Throws on zero-byte, truncated, corrupt or non-image files.
  */
 export async function decodeFile(file: string): Promise<RgbImage> {
-  const buf = await fs.readFile(file);
+  const buf = await readFileChecked(file);
   if (buf.length === 0) throw new Error('empty file (0 bytes)');
   return decodeBuffer(buf);
 }
@@ -64,8 +101,7 @@ export async function decodeFile(file: string): Promise<RgbImage> {
  * files (a truncated body is found only by decoding). Returns the size.
  */
 export async function probeFile(file: string): Promise<{ width: number; height: number }> {
-  const st = await fs.stat(file);
-  if (st.size === 0) throw new Error('empty file (0 bytes)');
+  await statChecked(file);
   const meta = await sharp(file).metadata();
   if (!meta.width || !meta.height) throw new Error('not a readable image (no size in its header)');
   return { width: meta.width, height: meta.height };
@@ -73,7 +109,7 @@ export async function probeFile(file: string): Promise<{ width: number; height: 
 
 /** Decodes a file straight to side×side RGB (stretched, bicubic, alpha over white) in one pass. */
 export async function decodeResized(file: string, side: number): Promise<Uint8Array> {
-  const buf = await fs.readFile(file);
+  const buf = await readFileChecked(file);
   if (buf.length === 0) throw new Error('empty file (0 bytes)');
   const { data, info } = await sharp(buf, { failOn: 'warning' })
     .flatten({ background: '#ffffff' })
