@@ -316,13 +316,13 @@ export class Translator {
     }
   }
 
-  /** Runs the model twice on a blank page (compiles shaders, fills caches); returns the second run's ms. */
-  async warmup(): Promise<number> {
+  /** Runs the model `runs` times on a blank page (compiles shaders, fills caches); returns the last run's ms. */
+  async warmup(runs = 2): Promise<number> {
     this.check();
     const blank = tf.ones([this.size, this.size, 3]);
     try {
       let ms = 0;
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < runs; i++) {
         const t0 = performance.now();
         const y = this.translate(blank);
         await y.data();

@@ -7,12 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, ThemeInfo } from '../types';
 import { activeWebGLContext, rebuildWebGLBackend, setupBackend, switchBackend, wasmThreadsEnabled } from './backends';
-import { loadPhotoModel, type PhotoModel } from './photoModel';
+import { loadThemeTranslator, type ThemeTranslator } from './themeTranslator';
 import { EngineError, type EngineEvent, type EngineRequests, type InitOptions, type InitResult, type MemoryInfo, type TranslateResult } from './protocol';
 
 interface LoadedTheme {
   refs: number;
-  model: Promise<PhotoModel>;
+  model: Promise<ThemeTranslator>;
 }
 
 /** Consecutive context losses after which WebGL is given up for wasm. */
@@ -78,7 +78,7 @@ export class EngineCore {
     await this.ready();
     let entry = this.themes.get(url);
     if (!entry) {
-      entry = { refs: 0, model: loadPhotoModel(url) };
+      entry = { refs: 0, model: loadThemeTranslator(url) };
       this.themes.set(url, entry);
       entry.model.catch(() => {
         if (this.themes.get(url) === entry) this.themes.delete(url);
@@ -100,7 +100,7 @@ export class EngineCore {
     if (entry.refs > 0) return;
     this.themes.delete(url);
     try {
-      (await entry.model).dispose();
+      (await entry.model).translator.dispose();
     } catch {
       // a model that failed to load holds nothing
     }
@@ -137,7 +137,7 @@ export class EngineCore {
     this.themes.clear();
     for (const entry of entries) {
       try {
-        (await entry.model).dispose();
+        (await entry.model).translator.dispose();
       } catch {
         // nothing to free
       }
@@ -156,7 +156,7 @@ export class EngineCore {
     const model = await entry.model;
     const t0 = performance.now();
     const canvas = this.outputCanvas(model.info.size);
-    await model.photo(edges, canvas);
+    await model.translator.drawTo(canvas, edges);
     const modelMs = performance.now() - t0;
     const bitmap =
       'transferToImageBitmap' in canvas ? canvas.transferToImageBitmap() : await createImageBitmap(canvas as HTMLCanvasElement);
@@ -205,7 +205,7 @@ export class EngineCore {
       this.unwatchContext();
       const urls = [...this.themes.entries()];
       for (const [, entry] of urls) {
-        entry.model.then((m) => m.dispose()).catch(() => undefined);
+        entry.model.then((m) => m.translator.dispose()).catch(() => undefined);
       }
       this.restores++;
       let target: BackendName = 'webgl';
@@ -214,7 +214,7 @@ export class EngineCore {
       const backend = await switchBackend(target, this.options.wasmPaths, this.options.wasmThreads ?? false);
       this.backend = backend;
       this.contextLost = false;
-      for (const [url, entry] of urls) entry.model = loadPhotoModel(url);
+      for (const [url, entry] of urls) entry.model = loadThemeTranslator(url);
       await Promise.all(urls.map(([, e]) => e.model.catch(() => undefined)));
       this.watchContext();
       this.emit({ kind: 'context-restored', backend });
