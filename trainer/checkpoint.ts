@@ -5,6 +5,7 @@ import { type ModelConfig, validateConfig } from '../shared/config';
 import type { Losses } from '../shared/pix2pix';
 import { Pix2PixModel } from '../shared/pix2pix';
 import { commitDir, replaceDirAtomic, resolveSwappedDir, rollBackDir } from './io/atomic';
+import { FileSystemError, fsError } from './io/fsErrors';
 import { loadModelDir, ModelFileError, saveModelDir } from './io/modelDir';
 import type { TrainOptions } from './options';
 import { BadInputError } from '../shared/errors';
@@ -192,6 +193,7 @@ async function loadOptimizer(optimizer: tf.Optimizer, file: string): Promise<voi
 /** The one writer of checkpoint folders (training saves and imports). */
 export async function writeCheckpoint(runDir: string, contents: CheckpointContents, state: CheckpointState, opts: { keepPrevious?: boolean } = {}): Promise<string> {
   const checkpointDir = path.join(runDir, CHECKPOINT_DIR);
+  // A failed write (ENOSPC) leaves no partial copy behind and the previous checkpoint in place (io/atomic).
   await replaceDirAtomic(checkpointDir, async (tmp) => {
     for (const part of CHECKPOINT_PARTS) {
       const value = contents[part.key];
@@ -204,7 +206,11 @@ export async function writeCheckpoint(runDir: string, contents: CheckpointConten
     }
     // state.json last: a folder with it is complete.
     await fs.writeFile(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
-  }, opts);
+  }, opts).catch((e) => {
+    const err = fsError(e, `write the checkpoint of step ${state.step} in`, checkpointDir);
+    if (err instanceof FileSystemError) err.message += '; nothing partial is left, and the previous checkpoint (if any) is kept';
+    throw err;
+  });
   return checkpointDir;
 }
 

@@ -1,5 +1,6 @@
 import { CommanderError, type Command } from 'commander';
 import { BadInputError } from '../../shared/errors';
+import { fsError, isFsProblem } from '../io/fsErrors';
 
 /**
  * Shared CLI plumbing: every command reports a problem as one readable line
@@ -40,7 +41,9 @@ export function exitCodeFor(error: unknown): number {
 export async function runCommand(name: string, main: () => Promise<number | void>, stderr: (text: string) => void = (t) => process.stderr.write(t)): Promise<number> {
   try {
     return (await main()) ?? 0;
-  } catch (e) {
+  } catch (thrown) {
+    // A file-system failure (full disk, read-only mount, a file where a folder belongs) is not a bug: one line, exit 2.
+    const e = isFsProblem(thrown) ? fsError(thrown, 'access') : thrown;
     const err = e as Error;
     stderr(`${name}: ${err?.message ?? String(e)}\n`);
     if (process.env.DEBUG) stderr(`${err?.stack ?? ''}\n`);

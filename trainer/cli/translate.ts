@@ -11,6 +11,7 @@ import { checkHints, type ColourHint, HintError, paintHints } from '../../shared
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { decodeFile, describeDecodeError, listFolder } from '../data/decode';
 import { folderSource } from '../themes/folderSource';
+import { ensureOutputDir, fsError } from '../io/fsErrors';
 import { encodePng } from '../themes/writeTheme';
 import { parseChoice, runCli, UsageError, withUsageExit } from './common';
 import { modelToBytes } from '../../shared/image';
@@ -107,6 +108,7 @@ async function main(): Promise<number> {
   const listing = await listFolder(f.in);
   if (!listing) throw new UsageError(`--in ${f.in} is not a folder`);
   if (!listing.images.length) throw new UsageError(`--in ${f.in} holds no images (png, jpg, webp, …)`);
+  await ensureOutputDir('--out', f.out);
   await selectBackend(f.backend, log);
   const translator = await Translator.load(folderSource(f.theme));
   if (hints && !translator.takesHints) {
@@ -114,7 +116,6 @@ async function main(): Promise<number> {
     throw new UsageError(`--hints: theme ${f.theme} takes no colour hints (it was trained without --colour-hints)`);
   }
   try {
-    await fs.mkdir(f.out, { recursive: true });
     const s = translator.size;
     let done = 0;
     let failed = 0;
@@ -146,7 +147,9 @@ async function main(): Promise<number> {
         png = await encodePng(photoBytes, s, s);
       }
       const name = `${path.basename(file, path.extname(file))}.png`;
-      await fs.writeFile(path.join(f.out, name), png);
+      await fs.writeFile(path.join(f.out, name), png).catch((e) => {
+        throw fsError(e, 'write', path.join(f.out, name));
+      });
       done++;
     }
     log(`${done} photo(s) written to ${f.out}${failed ? `, ${failed} input(s) skipped` : ''}`);

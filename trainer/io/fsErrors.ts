@@ -1,10 +1,10 @@
+import { BadInputError } from '../../shared/errors';
 /**
  * File-system failures caused by where the user pointed us (a file where a
  * folder is needed, a read-only mount, a full disk) as one readable line with
  * exit code 2, instead of a raw "ENOTDIR … looks like a bug".
  */
-export class FileSystemError extends Error {
-  readonly exitCode = 2;
+export class FileSystemError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'FileSystemError';
@@ -38,4 +38,16 @@ export function fsError(e: unknown, action: string, where?: string): unknown {
 export function isFsProblem(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
   return typeof code === 'string' && code in REASONS;
+}
+
+/** Creates an output folder given by a flag, or says in one line why it cannot (a file in the way, read-only, …). */
+export async function ensureOutputDir(flag: string, dir: string): Promise<void> {
+  const { promises: fs } = await import('node:fs');
+  try {
+    const st = await fs.stat(dir).catch(() => null);
+    if (st && !st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR', path: dir });
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw fsError(e, `use ${flag}`, dir);
+  }
 }

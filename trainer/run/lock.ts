@@ -1,3 +1,4 @@
+import { BadInputError } from '../../shared/errors';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -11,8 +12,7 @@ import { fsError } from '../io/fsErrors';
  */
 export const LOCK_FILE = 'train.lock';
 
-export class RunLockError extends Error {
-  readonly exitCode = 2;
+export class RunLockError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'RunLockError';

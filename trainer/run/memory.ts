@@ -1,3 +1,4 @@
+import { BadInputError } from '../../shared/errors';
 import os from 'node:os';
 import { generatorInChannels, type ModelConfig } from '../../shared/config';
 import { encoderChannels } from '../../shared/generator';
@@ -17,8 +18,7 @@ const OUTPUTS_PER_LEVEL = 4;
 /** Forward activations, their gradients and temporaries; D runs on real and fake pairs. */
 const TRAINING_FACTOR = 3;
 
-export class MemoryError extends Error {
-  readonly exitCode = 2;
+export class MemoryError extends BadInputError {
   constructor(message: string) {
     super(message);
     this.name = 'MemoryError';

@@ -1,5 +1,5 @@
 /** Issue 19 items 1, 3, 6 and 8 (--out): real trainer processes. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -122,6 +122,28 @@ describe('messages (item 8)', () => {
     const r = await runCli(TRAIN_CLI, [...TINY, '--iters', '1', '--out', path.join(ro, 'run')]);
     expect(r.code).toBe(2);
     expect(r.output).toMatch(/cannot use the run folder .*read-only\/run: permission denied/);
+  }, 60_000);
+
+  it('a full disk while saving: one line, exit 2, no partial checkpoint left', async (testCtx) => {
+    const mnt = path.join(tmp, 'small-disk');
+    await fs.mkdir(mnt);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=200k', 'tmpfs', mnt], { stdio: 'ignore' });
+    } catch {
+      testCtx.skip(); // needs root (or a small partition) to make a disk that fills up
+      return;
+    }
+    try {
+      const out = path.join(mnt, 'run');
+      const r = await runCli(TRAIN_CLI, [...TINY, '--iters', '2', '--out', out]);
+      expect(r.code, r.output).toBe(2);
+      expect(r.output).toMatch(/cannot write the checkpoint of step 2 in .*small-disk\/run\/checkpoint: no space left on the device \(ENOSPC/);
+      expect(r.output).not.toMatch(/bug/);
+      expect((await fs.readdir(out)).filter((f) => f.startsWith('checkpoint'))).toEqual([]);
+      expect(await fs.stat(path.join(out, LOCK_FILE)).then(() => true, () => false)).toBe(false);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
   }, 60_000);
 
   it('--doodle-strokes 5 is refused', async () => {
