@@ -177,3 +177,60 @@ describe('divergence (issue 19 item 7)', () => {
     await expect(loadCheckpoint(out)).rejects.toThrow(/down0_conv\/kernel holds NaN or Inf/);
   });
 });
+
+describe('a lower learning rate on resume (item 7)', () => {
+  it('is accepted and recorded in the checkpoint; a higher one is refused', async () => {
+    const { resumeOptions } = await import('./cli/train');
+    const out = path.join(tmp, 'lower-lr');
+    await train(tiny(out, { iters: 2 }), null, null, ctx);
+    const { state } = await readCheckpointState(out);
+    expect(() => resumeOptions(state.options, { lr: 1e-3 }, out)).toThrow(/lr: run has 0.0002, flag says 0.001/);
+    const options = resumeOptions(state.options, { lr: 5e-5, iters: 3 }, out);
+    expect(options.lr).toBe(5e-5);
+    await train(options, state, out, ctx);
+    const after = (await readCheckpointState(out)).state;
+    expect(after.options.lr).toBe(5e-5);
+    expect(after.changes).toEqual([expect.objectContaining({ step: 2, option: 'lr', from: 2e-4, to: 5e-5 })]);
+  });
+
+  it('export refuses a checkpoint whose generator holds NaN: one line, exit 2', async () => {
+    const out = path.join(tmp, 'nan-export');
+    const config = defaultConfig({ size: 32, ngf: 4, ndf: 4, depth: 5, nLayersD: 2 });
+    const g = buildGenerator(config);
+    const [k, ...rest] = g.getWeights();
+    const bad = tf.fill(k.shape, Infinity);
+    g.setWeights([bad, ...rest]);
+    bad.dispose();
+    await writeImportedCheckpoint(out, g, null, config, { direction: 'AtoB', backend: 'test', source: 'inf', imported: {} });
+    g.dispose();
+    const r = await runCli(path.join(__dirname, 'cli/export.ts'), ['--checkpoint', out, '--out', path.join(tmp, 'nan-theme'), '--no-index', '--backend', 'cpu']);
+    expect(r.code).toBe(2);
+    expect(r.output).toMatch(/down0_conv\/kernel holds NaN or Inf/);
+    expect(await fs.stat(path.join(tmp, 'nan-theme')).then(() => true, () => false)).toBe(false);
+  }, 60_000);
+});
+
+describe('kill -9 loop (item 2)', () => {
+  it('killed at random moments while saving every step, the run always resumes from a complete checkpoint', async () => {
+    const out = path.join(tmp, 'kill-loop');
+    const args = [...TINY, '--iters', '400', '--save-every', '1', '--json', '--out', out];
+    let seen = 0;
+    for (let i = 0; i < 3; i++) {
+      const run = startCli(TRAIN_CLI, i === 0 ? args : ['--resume', out, '--save-every', '1', '--json']);
+      await run.waitFor(/"event":"checkpoint","step":\d+/);
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
+      run.child.kill('SIGKILL');
+      await run.done;
+      const reported = Math.max(...[...run.output().matchAll(/"event":"checkpoint","step":(\d+)/g)].map((m) => Number(m[1])));
+      const { state } = await readCheckpointState(out);
+      // Every checkpoint that was reported is on disk (or a newer one).
+      expect(state.step).toBeGreaterThanOrEqual(reported);
+      expect(state.step).toBeGreaterThan(seen);
+      seen = state.step;
+      await loadTrainingCheckpoint(out, defaultHyper()).then(({ model }) => model.dispose());
+    }
+    const last = await runCli(TRAIN_CLI, ['--resume', out, '--iters', String(seen + 2), '--json']);
+    expect(last.code, last.output).toBe(0);
+    expect((await fs.readdir(out)).filter((f) => f.startsWith('checkpoint')).sort()).toEqual(['checkpoint']);
+  }, 300_000);
+});
