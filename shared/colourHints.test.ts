@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { checkHints, frameHints, HINT_RADIUS_RANGE, HintError, letterboxFraming, paintHints, renderHintChannels, sampleHints, withHintChannels } from './colourHints';
 import { defaultConfig, HINT_CHANNELS } from './config';
-import { normalizeDoodle } from './edges';
+import { normalizeDoodle } from './doodleFraming';
 import { buildGenerator } from './generator';
 import { Rng } from './random';
 import { Translator } from './translator';

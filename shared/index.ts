@@ -24,4 +24,6 @@ export {
 export { Translator, TranslatorError, type TranslatorInput, type Frame } from './translator';
 export { computeMetrics, l1, ssim, psnr, sharpness, edgeF1, METRIC_NAMES, type Metrics } from './metrics';
 export { quantizeWeights, type QuantizeMode } from './quantize';
-export { normalizeDoodle, photoToEdges, canny } from './edges';
+export { normalizeDoodle } from './doodleFraming';
+export { photoToEdges } from './pixels/photoEdges';
+export { canny } from './pixels/filters';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { gaussianBlur } from './edges';
+import { gaussianBlur } from './pixels/filters';
 import {
   computeMetrics,
   edgeF1,

@@ -17,7 +17,7 @@
  *   (DESIGN.md); real photos ≈ −0.14, a visible grid 0.8–1.1.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { canny, sobel, type CannyOptions } from './edges';
+import { canny, sobel, type CannyOptions } from './pixels/filters';
 
 export interface FloatImage {
   data: Float32Array;

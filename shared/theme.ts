@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { configProblems, generatorInChannels, type ModelConfig } from './config';
-import { MAX_DOODLE_MARGIN } from './edges';
+import { MAX_DOODLE_MARGIN } from './doodleFraming';
 import './generator'; // registers the custom layers the topology may name
 import { QUANTIZE_MODES, specByteLength, type QuantizeMode, type WeightSpec } from './quantize';
 import { generatorWeightShapes } from './themeWeights';

@@ -20,7 +20,7 @@
  * present.
  */
 import * as tf from '@tensorflow/tfjs';
-import { normalizeDoodle } from './edges';
+import { normalizeDoodle } from './doodleFraming';
 import { type ColourHint, checkHints, frameHints, type Framing, letterboxFraming, renderHintChannels } from './colourHints';
 import { HINT_CHANNELS } from './config';
 import { loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';

@@ -3,7 +3,7 @@
  * Writes a theme folder (theme.json, model.json + shards, preview.png, gallery/) and updates themes/index.json.
  */
 import { Command, Option } from 'commander';
-import { DOODLE_MARGIN, MAX_DOODLE_MARGIN } from '../../shared/edges';
+import { DOODLE_MARGIN, MAX_DOODLE_MARGIN } from '../../shared/doodleFraming';
 import { QUANTIZE_MODES } from '../../shared/quantize';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { exportTheme, type ExportOptions } from '../themes/exportTheme';

@@ -4,7 +4,8 @@
  * the edge input.
  */
 import path from 'node:path';
-import { renderEdgeImage, strokeAugment, thin } from '../../shared/edges';
+import { thin } from '../../shared/pixels/masks';
+import { renderEdgeImage, strokeAugment } from '../../shared/pixels/strokes';
 import type { Rng } from '../../shared/random';
 import { cropFlip, pickCrop, strokeWidthsFor, toSigned } from './augment';
 import { cropResize, decodeFile, listFolder, probeFile, resizeSquare } from './decode';

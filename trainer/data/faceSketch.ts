@@ -13,7 +13,7 @@
  * cat-faces-64, measured on its mean image: eyes at about (0.28, 0.42) and
  * (0.72, 0.42), nose tip at (0.5, 0.66). No doodles are involved.
  */
-import { drawLine } from '../../shared/edges';
+import { drawLine } from '../../shared/pixels/masks';
 import type { Rng } from '../../shared/random';
 
 /** Where the parts go, as fractions of the side (the face is centred on x = 0.5). */

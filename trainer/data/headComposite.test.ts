@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelComponents } from '../../shared/edges';
+import { labelComponents } from '../../shared/pixels/masks';
 import { Rng } from '../../shared/random';
 import { drawFaceSketch, planFaceSketch, type FaceSketch } from './faceSketch';
 import { composeHead } from './headComposite';

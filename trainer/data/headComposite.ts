@@ -10,7 +10,7 @@
  * a player's doodle is framed. Pure pixel code: size×size RGB (0–255) and
  * edge masks (1 = edge).
  */
-import { maskBoundary } from '../../shared/edges';
+import { maskBoundary } from '../../shared/pixels/photoEdges';
 import type { Rng } from '../../shared/random';
 import { bodyBounds, inBody, randomBody, type CatBody } from './catBody';
 import { circleBounds, inEllipse, randomEars, sketchBounds, unionBounds, type Bounds, type FaceBox, type FaceSketch, type HeadShape, type Point } from './faceSketch';

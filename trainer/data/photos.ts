@@ -6,7 +6,8 @@
  * adding photos does not reshuffle the split).
  */
 import path from 'node:path';
-import { photoToEdges, renderEdgeImage, strokeAugment } from '../../shared/edges';
+import { photoToEdges } from '../../shared/pixels/photoEdges';
+import { renderEdgeImage, strokeAugment } from '../../shared/pixels/strokes';
 import { Rng } from '../../shared/random';
 import { addFaceSketch, drawFaceSketch, planFaceSketch, type FacePart } from './faceSketch';
 import { composeHead } from './headComposite';

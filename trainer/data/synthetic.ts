@@ -6,7 +6,9 @@
  * Generated in memory, deterministic from (seed, split, index): no files, so
  * training works on a fresh clone.
  */
-import { gaussianBlur, renderEdgeImage, sobel, strokeAugment, thin } from '../../shared/edges';
+import { gaussianBlur, sobel } from '../../shared/pixels/filters';
+import { thin } from '../../shared/pixels/masks';
+import { renderEdgeImage, strokeAugment } from '../../shared/pixels/strokes';
 import { Rng } from '../../shared/random';
 import { cropFlip, mixSeed, pickCrop, strokeWidthsFor, toSigned } from './augment';
 import type { Dataset, DatasetOptions, Sample } from './types';
