@@ -11,7 +11,7 @@
  *
  * Inputs of any size are fitted to the model's S×S: "letterbox" scales the
  * whole image to fit and centres it on white; "doodle" crops to the ink and
- * frames it as training objects are framed (shared/edges normalizeDoodle).
+ * frames it as training objects are framed (shared/doodleFraming normalizeDoodle).
  * Transparent pixels count as white paper. Inference mode (no dropout, batch
  * norm running statistics), so the same input gives the same photo.
  *

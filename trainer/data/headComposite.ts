@@ -17,7 +17,7 @@ import { circleBounds, inEllipse, randomEars, sketchBounds, unionBounds, type Bo
 
 /**
  * Margin around the drawing's ink, per side as a fraction of the frame: the head (with ears and any
- * sketch) is placed the way a player's drawing is framed at inference (shared/edges normalizeDoodle,
+ * sketch) is placed the way a player's drawing is framed at inference (shared/doodleFraming normalizeDoodle,
  * the cats theme's input.margin), so long whiskers mean a smaller head, as in a doodle.
  */
 const INK_MARGIN = [0.02, 0.16] as const;

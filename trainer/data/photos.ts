@@ -1,6 +1,6 @@
 /**
  * A folder of plain photos. The edge input is computed from each photo
- * (shared/edges photoToEdges, cached per image) and redrawn per sample to look
+ * (shared/pixels/photoEdges photoToEdges, cached per image) and redrawn per sample to look
  * hand-drawn (strokeAugment). Validation: DIR/val when DIR/train and DIR/val
  * exist, else a deterministic 5% of the files (chosen by file-name hash, so
  * adding photos does not reshuffle the split).

@@ -41,7 +41,7 @@ export interface DatasetOptions {
   faceSketch?: number;
   /** Photos data only: probability that a training sample's face is shrunk into a whole head (trainer/data/headComposite). */
   faceComposite?: number;
-  /** Photos data only: how automatic edges are drawn (see PhotoEdgeOptions in shared/edges). */
+  /** Photos data only: how automatic edges are drawn (see PhotoEdgeOptions in shared/pixels/photoEdges). */
   edges?: PhotoEdgeStyle;
   /**
    * Decode every image when the dataset opens (true) or on first use (false). Default: eager for
