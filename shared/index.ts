@@ -15,12 +15,11 @@ export {
   readTheme,
   loadTheme,
   validateThemeJson,
-  validateThemeIndex,
   type ThemeJson,
-  type ThemeIndex,
   type ThemeSource,
   type LoadedTheme,
 } from './theme';
+export { validateThemeIndex, resolveThemeIndex, themeFolderUrl, type ThemeIndex, type IndexedTheme, type ResolvedThemeIndex } from './themeIndex';
 export { Translator, TranslatorError, type TranslatorInput, type Frame } from './translator';
 export { computeMetrics, l1, ssim, psnr, sharpness, edgeF1, METRIC_NAMES, type Metrics } from './metrics';
 export { quantizeWeights, type QuantizeMode } from './quantize';

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from './config';
 import { buildGenerator } from './generator';
-import { loadTheme, readTheme, ThemeError, upsertThemeIndex, validateThemeIndex, type ThemeErrorCode, type ThemeJson } from './theme';
+import { loadTheme, readTheme, ThemeError, type ThemeErrorCode, type ThemeJson } from './theme';
+import { upsertThemeIndex, validateThemeIndex } from './themeIndex';
 import { memorySource, packTheme, themeFileMap, type ThemeMeta } from './themePack';
 
 const config = defaultConfig({ size: 32, ngf: 4, ndf: 4 });

@@ -167,10 +167,11 @@ export interface ThemeFiles {
 // theme.json validation
 
 const NAME_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNonNegNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isNonNegInt = (v: unknown): v is number => isNonNegNumber(v) && Number.isInteger(v);
-const str = (v: unknown) => JSON.stringify(v)?.slice(0, 60);
+/** A value quoted for an error message, cut at 60 characters. */
+export const str = (v: unknown) => JSON.stringify(v)?.slice(0, 60);
 
 /** A path inside the theme folder: relative, no "..", no scheme, no backslashes. */
 export function isSafeRelativePath(p: unknown): p is string {
@@ -550,51 +551,4 @@ export async function loadTheme(source: ThemeSource, options: ReadOptions = {}):
   const files = await readTheme(source, options);
   const model = await modelFromThemeFiles(files);
   return { theme: files.theme, model, label: files.label, resolve: files.resolve };
-}
-
-// ---------------------------------------------------------------------------
-// The themes index (assets/themes/index.json)
-
-export interface ThemeIndexEntry {
-  name: string;
-  title: string;
-  /** Folder, relative to index.json. */
-  path: string;
-  /** Preview image, relative to index.json. */
-  preview?: string;
-}
-export interface ThemeIndex {
-  /** Name of the theme to open first. */
-  default?: string;
-  themes: ThemeIndexEntry[];
-}
-
-export function validateThemeIndex(json: unknown, file = 'index.json'): ThemeIndex {
-  const bad = (msg: string) => new ThemeError('invalid-theme', file, msg);
-  if (!isObject(json) || !Array.isArray(json.themes)) throw bad('must be an object with a "themes" list');
-  for (const t of json.themes) {
-    if (!isObject(t) || typeof t.name !== 'string' || typeof t.title !== 'string' || !isSafeRelativePath(t.path)) {
-      throw bad(`every theme needs "name", "title" and a relative "path" (got ${str(t)})`);
-    }
-    if (t.preview !== undefined && !isSafeRelativePath(t.preview)) throw bad(`"preview" of ${t.name} must be a relative path`);
-  }
-  if (json.default !== undefined && !json.themes.some((t) => (t as ThemeIndexEntry).name === json.default)) {
-    throw bad(`"default" names ${str(json.default)}, which is not in "themes"`);
-  }
-  return json as unknown as ThemeIndex;
-}
-
-/**
- * Adds or replaces one theme in an index. Order is kept (a new theme is
- * appended) except that the default theme is always listed first, so a
- * reader that simply takes the first entry opens the default.
- */
-export function upsertThemeIndex(index: ThemeIndex | null, entry: ThemeIndexEntry, opts: { makeDefault?: boolean } = {}): ThemeIndex {
-  const themes = [...(index?.themes ?? [])];
-  const at = themes.findIndex((t) => t.name === entry.name);
-  if (at >= 0) themes[at] = entry;
-  else themes.push(entry);
-  const def = opts.makeDefault ? entry.name : index?.default && themes.some((t) => t.name === index.default) ? index.default : themes[0].name;
-  const first = themes.find((t) => t.name === def)!;
-  return { default: def, themes: [first, ...themes.filter((t) => t !== first)] };
 }

@@ -1,7 +1,7 @@
 import Phaser from 'phaser';
 import { h, mountScreen, toast } from '../ui/dom';
 import { play } from '../ui/sound';
-import type { ThemeEntry } from '../ui/themeIndex';
+import type { IndexedTheme } from '../../shared/themeIndex';
 import { app, backdrop, describeError, go, themeState } from './app';
 import { SCENES } from './BackdropScene';
 import { ensureTheme, probeTheme } from './session';
@@ -33,7 +33,7 @@ export class MenuScene extends Phaser.Scene {
     (cards.querySelector('button:not(:disabled)') as HTMLButtonElement | null)?.focus();
   }
 
-  private card(entry: ThemeEntry): HTMLElement {
+  private card(entry: IndexedTheme): HTMLElement {
     const status = h('div', { class: 'meta', 'data-testid': `theme-status-${entry.name}` });
     const studio = h('button', { type: 'button', class: 'primary', 'data-testid': `open-studio-${entry.name}`, 'aria-label': `Draw freely with ${entry.title}` }, 'Studio');
     const challenge = h('button', { type: 'button', 'data-testid': `open-challenge-${entry.name}`, 'aria-label': `Play the ${entry.title} challenge` }, 'Challenge');

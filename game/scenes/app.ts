@@ -5,7 +5,7 @@
  */
 import Phaser from 'phaser';
 import { BestScores, browserStore } from '../ui/scores';
-import type { ThemeEntry, ThemeIndex } from '../ui/themeIndex';
+import type { IndexedTheme, ResolvedThemeIndex } from '../../shared/themeIndex';
 import type { ThemeDetail } from '../ui/themeLoad';
 import { SCENES, type BackdropScene } from './BackdropScene';
 
@@ -16,7 +16,7 @@ export type ThemeState =
   | { state: 'error'; message: string };
 
 export interface App {
-  index: ThemeIndex | null;
+  index: ResolvedThemeIndex | null;
   /** Why the theme list itself could not be read, if it could not. */
   indexError: string | null;
   themes: Map<string, ThemeState>;
@@ -34,7 +34,7 @@ export function themeState(name: string): ThemeState {
   return app.themes.get(name) ?? { state: 'unknown' };
 }
 
-export function entryByName(name: string | null | undefined): ThemeEntry | undefined {
+export function entryByName(name: string | null | undefined): IndexedTheme | undefined {
   return app.index?.themes.find((t) => t.name === name);
 }
 

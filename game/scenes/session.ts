@@ -6,7 +6,7 @@
 import { parseBackendPreference } from '../live/backendChoice';
 import { EngineClient } from '../live/engine/client';
 import type { BackendPreference } from '../live/types';
-import type { ThemeEntry } from '../ui/themeIndex';
+import type { IndexedTheme } from '../../shared/themeIndex';
 import type { ThemeDetail } from '../ui/themeLoad';
 import { app, describeError } from './app';
 
@@ -30,7 +30,7 @@ const inflight = new Map<string, Promise<ThemeDetail>>();
  * at once. A failed theme is recorded with its reason (the menu shows it) and
  * is retried the next time it is asked for.
  */
-export function ensureTheme(entry: ThemeEntry, onProgress: (fraction: number, label: string) => void = () => {}): Promise<ThemeDetail> {
+export function ensureTheme(entry: IndexedTheme, onProgress: (fraction: number, label: string) => void = () => {}): Promise<ThemeDetail> {
   const known = app.themes.get(entry.name);
   if (known?.state === 'ready') return Promise.resolve(known.detail);
   let p = inflight.get(entry.name);
@@ -41,7 +41,7 @@ export function ensureTheme(entry: ThemeEntry, onProgress: (fraction: number, la
   return p;
 }
 
-async function loadTheme(entry: ThemeEntry, onProgress: (fraction: number, label: string) => void): Promise<ThemeDetail> {
+async function loadTheme(entry: IndexedTheme, onProgress: (fraction: number, label: string) => void): Promise<ThemeDetail> {
   const report = (fraction: number, label: string) => {
     app.themes.set(entry.name, { state: 'loading', fraction });
     onProgress(fraction, label);
@@ -76,7 +76,7 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
  * validate theme.json only, so a broken theme says which and why at once.
  * Returns the declared weight size, or null when unknown.
  */
-export async function probeTheme(entry: ThemeEntry): Promise<number | null> {
+export async function probeTheme(entry: IndexedTheme): Promise<number | null> {
   const s = app.themes.get(entry.name)?.state;
   if (s === 'ready' || s === 'loading') return null;
   const file = `${entry.url}theme.json`;

@@ -1,5 +1,6 @@
 /** Parsing of <doodle-photo> attributes: pure, forgiving (bad values fall back to defaults). */
 import { clampPenSize, DEFAULT_PEN_SIZE } from '../live/geometry';
+import { resolveThemeIndex } from '../../shared/themeIndex';
 
 export type Layout = 'side-by-side' | 'stacked' | 'photo-only';
 export const LAYOUTS: readonly Layout[] = ['side-by-side', 'stacked', 'photo-only'];
@@ -45,12 +46,11 @@ export function paneSide(layout: Layout, width: string | null, height: string | 
   return side === Infinity ? DEFAULT_PANE : Math.max(MIN_PANE, Math.floor(side));
 }
 
-/** Picks the default theme folder from a themes index.json ({ default?, themes: [{ name, path }] }). */
+/** The default theme's folder URL from a parsed themes index.json (read as the game reads it: shared/themeIndex), or null. */
 export function defaultThemeFromIndex(index: unknown, indexUrl: string): string | null {
-  if (!index || typeof index !== 'object') return null;
-  const { themes, default: preferred } = index as { themes?: unknown; default?: unknown };
-  if (!Array.isArray(themes) || themes.length === 0) return null;
-  const entries = themes.filter((t): t is { name: string; path: string } => !!t && typeof t.path === 'string');
-  const pick = entries.find((t) => t.name === preferred) ?? entries[0];
-  return pick ? new URL(pick.path.replace(/\/?$/, '/'), indexUrl).href : null;
+  try {
+    return resolveThemeIndex(index, indexUrl).themes[0]?.url ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -7,7 +7,7 @@ import { defaultConfig } from '../../shared/config';
 import { ssim } from '../../shared/metrics';
 import { Pix2PixModel } from '../../shared/pix2pix';
 import { Rng } from '../../shared/random';
-import { validateThemeIndex } from '../../shared/theme';
+import { validateThemeIndex } from '../../shared/themeIndex';
 import { Translator } from '../../shared/translator';
 import { loadCheckpoint, saveCheckpoint, type CheckpointState } from '../checkpoint';
 import { openDataset } from '../data';

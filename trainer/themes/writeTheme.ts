@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { THEME_FILE, upsertThemeIndex, validateThemeIndex, type ThemeIndex, type ThemeIndexEntry } from '../../shared/theme';
+import { THEME_FILE } from '../../shared/theme';
+import { upsertThemeIndex, validateThemeIndex, type ThemeIndex, type ThemeIndexEntry } from '../../shared/themeIndex';
 import { writeFileAtomic } from '../io/atomic';
 
 /**
