@@ -13,7 +13,9 @@ export interface PhotoEdgeStyle {
 }
 
 export type DatasetFormat = 'aligned' | 'photos' | 'synthetic';
-export type Direction = 'AtoB' | 'BtoA';
+/** Which half of an aligned image is the drawing: one type with theme.json's `direction`. */
+export type { Direction } from '../../shared/theme';
+import type { Direction } from '../../shared/theme';
 
 export interface DatasetOptions {
   format: DatasetFormat;

@@ -10,7 +10,8 @@ import { activeWebGLContext, rebuildWebGLBackend, setupBackend, switchBackend, w
 import { loadThemeTranslator, type ThemeTranslator } from './themeTranslator';
 import { EngineError, type EngineEvent, type EngineRequests, type InitOptions, type InitResult, type MemoryInfo, type TranslateResult } from './protocol';
 
-interface LoadedTheme {
+/** A theme URL's translator, shared by every canvas that uses it. */
+interface SharedTheme {
   refs: number;
   model: Promise<ThemeTranslator>;
 }
@@ -22,7 +23,7 @@ export class EngineCore {
   private init$: Promise<InitResult> | null = null;
   private options: InitOptions = { backend: 'auto' };
   private backend: BackendName | null = null;
-  private readonly themes = new Map<string, LoadedTheme>();
+  private readonly themes = new Map<string, SharedTheme>();
   private canvas: OffscreenCanvas | HTMLCanvasElement | null = null;
   private recovering: Promise<void> | null = null;
   private contextLost = false;
