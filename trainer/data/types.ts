@@ -3,6 +3,7 @@
  */
 import type { Rng } from '../../shared/random';
 import { BadInputError } from '../../shared/errors';
+import type { Direction } from '../../shared/theme';
 
 /** The automatic-edge settings a photos dataset exposes; recorded with the run so eval sees the same edges. */
 export interface PhotoEdgeStyle {
@@ -14,8 +15,7 @@ export interface PhotoEdgeStyle {
 
 export type DatasetFormat = 'aligned' | 'photos' | 'synthetic';
 /** Which half of an aligned image is the drawing: one type with theme.json's `direction`. */
-export type { Direction } from '../../shared/theme';
-import type { Direction } from '../../shared/theme';
+export type { Direction };
 
 export interface DatasetOptions {
   format: DatasetFormat;
