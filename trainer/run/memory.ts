@@ -65,7 +65,7 @@ export function estimateTrainingMemory(config: ModelConfig, batch: number): Memo
   return { bytes: fixedBytes + perSampleBytes * batch, perSampleBytes, fixedBytes };
 }
 
-const gb = (b: number) => `${(b / 1024 ** 3).toFixed(b < 1024 ** 3 ? 2 : 1)} GB`;
+const gb = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GB` : `${(b / 1024 ** 2).toFixed(1)} MB`);
 
 /** Throws a MemoryError (exit 2) when the run cannot fit; the limit is the machine's memory, or 4 GB on wasm. */
 export function checkTrainingMemory(config: ModelConfig, batch: number, backend: string, totalBytes = os.totalmem()): MemoryEstimate {
