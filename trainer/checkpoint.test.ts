@@ -138,6 +138,12 @@ describe('checkpoint parts (issue 20 item 3)', () => {
     expect(logs.join('\n')).toMatch(/has no discriminator \(a freshly initialised discriminator\), optimizer-G/);
     expect([...(await checkpointParts(path.join(out, 'checkpoint')))].sort()).toEqual(['discriminator', 'generator', 'optimizerD', 'optimizerG']);
   });
+
+  it('--resume on an imported run says to fine-tune it with --init-from', async () => {
+    const { main } = await import('./cli/train');
+    const imported = path.join(tmp, 'imported');
+    await expect(main(['node', 'train.ts', '--resume', imported])).rejects.toThrow(/holds an imported generator .* fine-tune it with --init-from/);
+  });
 });
 
 describe('divergence (issue 19 item 7)', () => {

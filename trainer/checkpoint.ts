@@ -285,6 +285,16 @@ export async function readCheckpointState(dirOrRunDir: string): Promise<{ dir: s
   return { dir, state };
 }
 
+/** `--resume` continues a training run; an imported generator has none to continue (no data, no D, no Adam): say what to do instead. */
+export function assertResumable(state: CheckpointState, dir: string): void {
+  if (state.dataset?.name === 'imported') {
+    throw new CheckpointError(
+      `${dir} holds an imported generator (${state.dataset.description}), not a training run to continue: ` +
+        `fine-tune it with --init-from ${dir} --data DIR and the same model flags (a fresh discriminator and Adam state start there)`,
+    );
+  }
+}
+
 /** Which parts a checkpoint folder holds. */
 export async function checkpointParts(dir: string): Promise<Set<CheckpointPartKey>> {
   const present = new Set<CheckpointPartKey>();

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import path from 'node:path';
 import { configProblems } from '../../shared/config';
 import { selectBackend } from '../backend';
-import { mayChangeOnResume, readCheckpointState } from '../checkpoint';
+import { assertResumable, mayChangeOnResume, readCheckpointState } from '../checkpoint';
 import { acquireRunLock } from '../run/lock';
 import { checkTrainingMemory } from '../run/memory';
 import { installStopSignals } from '../run/signals';
@@ -74,6 +74,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   let resumeState = null;
   if (resumeDir) {
     const { state } = await readCheckpointState(resumeDir);
+    assertResumable(state, resumeDir);
     resumeState = state;
     options = resumeOptions(state.options, given, resumeDir);
   } else {
