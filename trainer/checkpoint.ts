@@ -41,6 +41,11 @@ export type CheckpointPartKey = (typeof CHECKPOINT_PARTS)[number]['key'];
 export type CheckpointContents = { generator: tf.LayersModel } & Partial<Record<Exclude<CheckpointPartKey, 'generator' | 'optimizerG' | 'optimizerD'>, tf.LayersModel | null>> &
   Partial<Record<'optimizerG' | 'optimizerD', tf.Optimizer | null>>;
 
+/** Where a part lives in a checkpoint folder (model parts: a folder; optimizer parts: the path without .json/.bin). */
+export function partPath(checkpointDir: string, key: CheckpointPartKey): string {
+  return path.join(checkpointDir, CHECKPOINT_PARTS.find((p) => p.key === key)!.path);
+}
+
 /** The file whose presence shows a part is there. */
 function partMarker(dir: string, part: (typeof CHECKPOINT_PARTS)[number]): string {
   return part.kind === 'model' ? path.join(dir, part.path, 'model.json') : path.join(dir, `${part.path}.json`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type ModelConfig, type Norm, defaultConfig, validateConfig } from '../../shared/config';
 import { buildDiscriminator } from '../../shared/discriminator';
 import { buildGenerator } from '../../shared/generator';
-import { CHECKPOINT_DIR, CHECKPOINT_VERSION, type CheckpointState, readCheckpointState, writeCheckpoint } from '../checkpoint';
+import { CHECKPOINT_DIR, CHECKPOINT_VERSION, type CheckpointState, checkpointParts, partPath, readCheckpointState, writeCheckpoint } from '../checkpoint';
 import { exists, writeFileAtomic } from '../io/atomic';
 import { loadModelDir } from '../io/modelDir';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../options';
@@ -245,8 +245,8 @@ export async function exportPth(opts: ExportPthOptions): Promise<ExportPthResult
   const config = state.config;
   const toFolder = !opts.out.endsWith('.pth');
   const gFile = toFolder ? path.join(opts.out, 'latest_net_G.pth') : opts.out;
-  const dFile = toFolder && (await exists(path.join(dir, 'discriminator', 'model.json'))) ? path.join(opts.out, 'latest_net_D.pth') : null;
-  const generator = await loadModelDir(path.join(dir, 'generator'));
+  const dFile = toFolder && (await checkpointParts(dir)).has('discriminator') ? path.join(opts.out, 'latest_net_D.pth') : null;
+  const generator = await loadModelDir(partPath(dir, 'generator'));
   const files: string[] = [];
   try {
     const g = toStateDict(generator, generatorLayout(config));
@@ -264,7 +264,7 @@ export async function exportPth(opts: ExportPthOptions): Promise<ExportPthResult
     }
     let d: ReturnType<typeof toStateDict> | null = null;
     if (dFile) {
-      const discriminator = await loadModelDir(path.join(dir, 'discriminator'));
+      const discriminator = await loadModelDir(partPath(dir, 'discriminator'));
       try {
         d = toStateDict(discriminator, discriminatorLayout(config));
       } finally {
