@@ -282,6 +282,18 @@ async function main(): Promise<void> {
     } finally {
       if (mounted) execFileSync('umount', [mnt]);
     }
+    const ro = path.join(tmp, 'read-only');
+    await fs.mkdir(ro);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro], { stdio: 'ignore' });
+      try {
+        await cliCase('--out on a read-only mount', 'one line, exit 2', node(CLI('train'), [...TINY, '--iters', '1', '--out', path.join(ro, 'run')]), oneLine2(/read-only/));
+      } finally {
+        execFileSync('umount', [ro]);
+      }
+    } catch {
+      rows.push({ case: '--out on a read-only mount', expect: 'one line, exit 2', got: 'skipped (mounting a tmpfs needs root)', seconds: 0, peakMB: null, ok: true });
+    }
   } finally {
     if (!KEEP) await fs.rm(tmp, { recursive: true, force: true });
     else console.log(`kept ${tmp}`);

@@ -42,12 +42,28 @@ export function isFsProblem(e: unknown): boolean {
 
 /** Creates an output folder given by a flag, or says in one line why it cannot (a file in the way, read-only, …). */
 export async function ensureOutputDir(flag: string, dir: string): Promise<void> {
-  const { promises: fs } = await import('node:fs');
+  await makeDir(dir, `use ${flag}`);
+}
+
+/**
+ * mkdir -p with the real reason on failure: Node's recursive mkdir reports a
+ * read-only mount or a folder without write permission as ENOENT, so the
+ * deepest existing ancestor is asked for write access to say which it is.
+ */
+export async function makeDir(dir: string, action: string): Promise<void> {
+  const { promises: fs, constants } = await import('node:fs');
+  const path = await import('node:path');
   try {
     const st = await fs.stat(dir).catch(() => null);
     if (st && !st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR', path: dir });
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
-    throw fsError(e, `use ${flag}`, dir);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      let ancestor = path.dirname(path.resolve(dir));
+      while (!(await fs.stat(ancestor).then((s) => s.isDirectory(), () => false)) && path.dirname(ancestor) !== ancestor) ancestor = path.dirname(ancestor);
+      const denied = await fs.access(ancestor, constants.W_OK).then(() => null, (err: NodeJS.ErrnoException) => err);
+      if (denied) throw fsError(denied, action, dir);
+    }
+    throw fsError(e, action, dir);
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fsError } from '../io/fsErrors';
+import { fsError, makeDir } from '../io/fsErrors';
 
 /**
  * One trainer per run folder: RUN/train.lock holds the owner's pid. A second
@@ -36,13 +36,7 @@ function alive(pid: number): boolean {
 
 /** Creates the run folder (with a clear message when it cannot) and takes its lock. Returns the release function. */
 export async function acquireRunLock(runDir: string, log: (line: string) => void): Promise<() => void> {
-  try {
-    const st = await fs.stat(runDir).catch(() => null);
-    if (st && !st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR', path: runDir });
-    await fs.mkdir(runDir, { recursive: true });
-  } catch (e) {
-    throw fsError(e, 'use the run folder', runDir);
-  }
+  await makeDir(runDir, 'use the run folder');
   const file = path.join(runDir, LOCK_FILE);
   const mine: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
