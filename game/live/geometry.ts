@@ -40,8 +40,13 @@ export function clampPenSize(size: number): number {
 }
 
 /** The stroke width (fraction of the side) a brush draws with. */
+/** The colour tool's colour until one is picked (a clear red). */
+export const DEFAULT_HINT_COLOUR: [number, number, number] = [214, 40, 40];
+/** Colour dabs are this many times wider than the pen: a dab marks an area, not a line. */
+export const COLOUR_SCALE = 4;
+
 export function brushWidth(brush: Brush, tool: Tool = brush.tool): number {
-  const px = clampPenSize(brush.size) * (tool === 'eraser' ? brush.eraserScale : 1);
+  const px = clampPenSize(brush.size) * (tool === 'eraser' ? brush.eraserScale : tool === 'colour' ? COLOUR_SCALE : 1);
   return px / REFERENCE_SIDE;
 }
 
@@ -64,7 +69,9 @@ export function isNewPoint(last: StrokePoint | undefined, next: StrokePoint, min
 }
 
 export function beginStroke(brush: Brush, first: StrokePoint, pressureSensitive: boolean): Stroke {
-  return { tool: brush.tool, width: brushWidth(brush), pressureSensitive, points: [first] };
+  const stroke: Stroke = { tool: brush.tool, width: brushWidth(brush), pressureSensitive, points: [first] };
+  if (brush.tool === 'colour') stroke.rgb = brush.colour ?? DEFAULT_HINT_COLOUR;
+  return stroke;
 }
 
 /** Appends the point when it moves the stroke; returns whether it was added. */

@@ -46,6 +46,11 @@ export class History<Img = unknown> {
     this.push({ background: this.current.background, strokes: [...this.current.strokes, stroke] });
   }
 
+  /** Replaces the strokes (keeping the background) as one undoable change. */
+  replaceStrokes(strokes: readonly Stroke[]): void {
+    this.push({ background: this.current.background, strokes: [...strokes] });
+  }
+
   /** Empties the drawing; false (and no history entry) when it is already empty. */
   clear(): boolean {
     if (this.isEmpty) return false;

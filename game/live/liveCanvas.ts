@@ -14,6 +14,8 @@ import { Emitter } from './emitter';
 import { EngineClient, type EngineOptions } from './engine/client';
 import type { InitResult } from './engine/protocol';
 import { beginStroke, clampPenSize, defaultBrush, extendStroke } from './geometry';
+import { hintsFromStrokes, isColourStroke } from './colourStrokes';
+import { checkHints } from '../../shared/colourHints';
 import { History, type Drawing } from './history';
 import { themeFolderUrl } from './themeUrl';
 import { context2d, createCanvas, PAPER, Rasterizer, type AnyCanvas, type Background } from './rasterizer';
@@ -25,7 +27,9 @@ import type {
   LiveError,
   LiveStats,
   PhotoEvent,
+  Hint,
   ReadyEvent,
+  Rgb,
   Stroke,
   StrokePoint,
   ThemeInfo,
@@ -218,6 +222,25 @@ export class LiveCanvas {
     return this.afterChange(this.history.clear());
   }
 
+  /**
+   * Sets the colour hints (replacing the drawn and earlier set ones) as one undoable change;
+   * x, y and radius are fractions of the drawing's side. `clear()` removes them with the drawing.
+   */
+  setHints(hints: readonly Hint[]): boolean {
+    const checked = checkHints(hints, 'setHints');
+    this.finishStroke();
+    const ink = this.history.present.strokes.filter((s) => !isColourStroke(s));
+    const dabs: Stroke[] = checked.map((h) => ({ tool: 'colour', rgb: [...h.rgb] as Rgb, width: h.radius * 2, pressureSensitive: false, points: [{ x: h.x, y: h.y, pressure: 0.5 }] }));
+    this.history.replaceStrokes([...ink, ...dabs]);
+    return this.afterChange(true);
+  }
+
+  /** The colour hints of the drawing (drawn with the colour tool or set), as fractions of the side. */
+  get hints(): Hint[] {
+    const strokes = this.stroke ? [...this.history.present.strokes, this.stroke] : this.history.present.strokes;
+    return hintsFromStrokes(strokes, 1).map((h) => ({ x: h.x, y: h.y, radius: h.radius, rgb: h.rgb }));
+  }
+
   /** Replaces the drawing with an image of a doodle (black lines on white), undoable. */
   async loadDoodle(source: DoodleSource): Promise<boolean> {
     try {
@@ -314,7 +337,8 @@ export class LiveCanvas {
 
   private beginStroke(point: StrokePoint, pressureSensitive: boolean): void {
     this.stroke = beginStroke(this.brushState, point, pressureSensitive);
-    this.rasterizer.drawIncrement(this.stroke, 0);
+    if (isColourStroke(this.stroke)) this.redraw();
+    else this.rasterizer.drawIncrement(this.stroke, 0);
     if (this.live) this.job.request('stroke');
   }
 
@@ -325,7 +349,8 @@ export class LiveCanvas {
     let added = false;
     for (const p of points) added = extendStroke(stroke, p) || added;
     if (!added) return;
-    this.rasterizer.drawIncrement(stroke, from);
+    if (isColourStroke(stroke)) this.redraw();
+    else this.rasterizer.drawIncrement(stroke, from);
     if (this.live) this.job.request('stroke');
   }
 
@@ -379,7 +404,9 @@ export class LiveCanvas {
     if (!theme || this.disposed) return;
     const t0 = performance.now();
     const edges = this.rasterizer.edgeImageData();
-    const result = await this.engine.translate(theme.url, edges);
+    const hints = theme.colourHints ? this.hints : [];
+    const side = this.rasterizer.side;
+    const result = await this.engine.translate(theme.url, edges, hints.map((h) => ({ x: h.x * side, y: h.y * side, radius: h.radius * side, rgb: h.rgb })));
     if (this.disposed || this.theme !== theme) {
       result.bitmap.close();
       return;
@@ -397,6 +424,7 @@ export class LiveCanvas {
       backend,
       theme,
       bitmap,
+      hints,
       toBlob: () => this.toBlob('photo'),
     });
   }

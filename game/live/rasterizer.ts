@@ -7,6 +7,7 @@
  * Strokes in progress are drawn incrementally (only new segments).
  */
 import { segmentWidthPx } from './geometry';
+import { COLOUR_MARK_ALPHA, isColourStroke } from './colourStrokes';
 import type { Drawing } from './history';
 import type { Stroke } from './types';
 
@@ -34,14 +35,24 @@ export function context2d(canvas: AnyCanvas, willReadFrequently = false): Ctx2D 
   return ctx;
 }
 
-/** Draws a whole stroke, or its segments from `fromPoint` on (incremental drawing). */
-export function drawStroke(ctx: Ctx2D, stroke: Stroke, side: number, fromPoint = 0): void {
+/**
+ * Draws a whole stroke, or its segments from `fromPoint` on (incremental drawing).
+ * Colour strokes are hints, not ink: translucent marks on the display surface, nothing on the model's.
+ */
+export function drawStroke(ctx: Ctx2D, stroke: Stroke, side: number, fromPoint = 0, surface: 'edges' | 'display' = 'display'): void {
   const pts = stroke.points;
   if (pts.length === 0) return;
+  const colour = isColourStroke(stroke);
+  if (colour && surface === 'edges') return;
   ctx.save();
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
-  ctx.strokeStyle = ctx.fillStyle = stroke.tool === 'eraser' ? PAPER : INK;
+  ctx.strokeStyle = ctx.fillStyle = stroke.tool === 'eraser' ? PAPER : colour ? `rgb(${(stroke.rgb ?? [0, 0, 0]).join(',')})` : INK;
+  // Incremental segments of a translucent stroke would overlap and darken: colour strokes are redrawn whole.
+  if (colour) {
+    ctx.globalAlpha = COLOUR_MARK_ALPHA;
+    fromPoint = 0;
+  }
   if (pts.length === 1) {
     const r = segmentWidthPx(stroke, pts[0], pts[0], side) / 2;
     ctx.beginPath();
@@ -109,13 +120,19 @@ export class Rasterizer {
   render(drawing: Drawing<Background>, inProgress?: Stroke | null): void {
     for (const s of this.surfaces()) {
       this.paint(s, drawing);
-      if (inProgress) drawStroke(s.ctx, inProgress, s.canvas.width);
+      if (inProgress) drawStroke(s.ctx, inProgress, s.canvas.width, 0, this.kind(s));
     }
   }
 
   /** Draws the part of an in-progress stroke from point `fromPoint` on. */
   drawIncrement(stroke: Stroke, fromPoint: number): void {
-    for (const s of this.surfaces()) drawStroke(s.ctx, stroke, s.canvas.width, fromPoint);
+    // A translucent colour stroke cannot be drawn in pieces (overlaps darken): redraw the drawing.
+    if (isColourStroke(stroke)) return;
+    for (const s of this.surfaces()) drawStroke(s.ctx, stroke, s.canvas.width, fromPoint, this.kind(s));
+  }
+
+  private kind(s: Surface): 'edges' | 'display' {
+    return s === this.edges ? 'edges' : 'display';
   }
 
   /** The model input as pixels. */
@@ -140,6 +157,6 @@ export class Rasterizer {
       ctx.drawImage(drawing.background, 0, 0, canvas.width, canvas.height);
     }
     ctx.restore();
-    for (const stroke of drawing.strokes) drawStroke(ctx, stroke, canvas.width);
+    for (const stroke of drawing.strokes) drawStroke(ctx, stroke, canvas.width, 0, this.kind(s));
   }
 }

@@ -4,7 +4,9 @@
  * at display resolution and at model resolution without loss.
  */
 
-export type Tool = 'pen' | 'eraser';
+export type Tool = 'pen' | 'eraser' | 'colour';
+/** An sRGB colour, 0–255 per channel. */
+export type Rgb = [number, number, number];
 
 export interface StrokePoint {
   /** 0..1 across the drawing square. */
@@ -17,6 +19,8 @@ export interface StrokePoint {
 
 export interface Stroke {
   tool: Tool;
+  /** Colour strokes: the hint colour (they are not drawn into the model's edge image). */
+  rgb?: Rgb;
   /** Line width as a fraction of the drawing side (3 px at 256 ≈ 0.0117). */
   width: number;
   /** Whether pressure modulates the width of this stroke (pen input). */
@@ -30,6 +34,8 @@ export interface Brush {
   tool: Tool;
   /** Eraser width multiplier relative to the pen width. */
   eraserScale: number;
+  /** The colour tool's colour. */
+  colour?: Rgb;
 }
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
@@ -61,9 +67,24 @@ export interface ThemeInfo {
   size: number;
   /** Line width (px at the model size) the theme was trained with, when it says. */
   strokeWidth: number | null;
+  /** The theme takes colour hints (the colour tool is offered). */
+  colourHints: boolean;
+}
+
+/**
+ * A colour hint as the API takes and reports it: a dab at (x, y) with a radius,
+ * all as fractions of the drawing's side (0..1), and its colour (0–255).
+ */
+export interface Hint {
+  x: number;
+  y: number;
+  radius: number;
+  rgb: Rgb;
 }
 
 export interface PhotoEvent {
+  /** The colour hints the photo was made with (empty without any, or for themes without hints). */
+  hints: Hint[];
   /** Milliseconds from the request (edge image captured) to the photo drawn. */
   latencyMs: number;
   /** Milliseconds the model itself took (inside the engine). */

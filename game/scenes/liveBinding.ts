@@ -44,6 +44,10 @@ export function bindLive(live: LiveCanvas, opts: BindOptions): LiveScreen {
         live.setTool(tool);
         toolbar.update({ tool });
       },
+      colour: (rgb) => {
+        live.setBrush({ tool: 'colour', colour: rgb });
+        toolbar.update({ tool: 'colour', colour: rgb });
+      },
       width: (size) => {
         live.setBrush({ size });
         toolbar.update({ width: size });
@@ -99,6 +103,9 @@ export function bindLive(live: LiveCanvas, opts: BindOptions): LiveScreen {
     }),
     live.on('ready', (r) => {
       hud.setBackend(r.backend);
+      // The colour tool only for themes that take colour hints.
+      if (!r.theme.colourHints && live.brush.tool === 'colour') live.setTool('pen');
+      toolbar.update({ colours: r.theme.colourHints, tool: live.brush.tool });
       hud.setState('ready', `${r.theme.title} on ${r.backend}${r.renderer ? ` (${r.renderer})` : ''}`);
       showIdle();
     }),

@@ -7,10 +7,23 @@ import { h, isTyping } from './dom';
 import { icon, type IconName } from './icons';
 import { play } from './sound';
 
-export type ToolName = 'pen' | 'eraser';
+export type ToolName = 'pen' | 'eraser' | 'colour';
+export type Rgb = [number, number, number];
+
+/** The colour tool's palette (the free picker offers any other colour). */
+export const PALETTE: { name: string; rgb: Rgb }[] = [
+  { name: 'red', rgb: [214, 40, 40] }, { name: 'blue', rgb: [40, 90, 210] }, { name: 'yellow', rgb: [245, 200, 40] },
+  { name: 'green', rgb: [50, 150, 70] }, { name: 'pink', rgb: [235, 120, 180] }, { name: 'brown', rgb: [130, 80, 40] },
+  { name: 'black', rgb: [25, 25, 25] }, { name: 'white', rgb: [248, 248, 245] },
+];
+
+const hex = (rgb: Rgb) => `#${rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+const fromHex = (s: string): Rgb => [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16)) as Rgb;
 
 export interface ToolbarActions {
   tool(tool: ToolName): void;
+  /** Picks the colour tool's colour (and the colour tool). */
+  colour?(rgb: Rgb): void;
   width(size: number): void;
   undo(): void;
   redo(): void;
@@ -26,6 +39,9 @@ export interface ToolbarOptions {
 
 export interface ToolbarState {
   tool: ToolName;
+  /** Whether the colour tool is offered (the theme takes colour hints). */
+  colours: boolean;
+  colour: Rgb;
   width: number;
   canUndo: boolean;
   canRedo: boolean;
@@ -66,17 +82,27 @@ export function createToolbar(opts: ToolbarOptions): Toolbar {
   const undo = toolButton('undo', 'Undo', actions.undo, { 'aria-keyshortcuts': 'Control+Z', title: 'Undo (Ctrl+Z)', 'data-testid': 'undo' });
   const redo = toolButton('redo', 'Redo', actions.redo, { 'aria-keyshortcuts': 'Control+Shift+Z', title: 'Redo (Ctrl+Shift+Z)', 'data-testid': 'redo' });
   const clear = toolButton('trash', 'Clear', actions.clear, { 'data-testid': 'clear' });
+  const pickColour = (rgb: Rgb) => (actions.colour ? actions.colour(rgb) : actions.tool('colour'));
+  const colourTool = toolButton('palette', 'Colour', () => actions.tool('colour'), { 'aria-pressed': 'false', 'aria-keyshortcuts': 'C', title: 'Colour: dab the colour the photo should have (C)', 'data-testid': 'tool-colour' });
+  const swatches = PALETTE.map(({ name, rgb }) => h('button', {
+    type: 'button', class: 'swatch', 'aria-label': `Colour ${name}`, title: name, 'data-testid': `swatch-${name}`, style: `background:${hex(rgb)}`,
+    onclick: () => { play('tap'); pickColour(rgb); },
+  }));
+  const picker = h('input', { type: 'color', value: hex(PALETTE[0].rgb), 'aria-label': 'Any colour', title: 'Any colour', 'data-testid': 'colour-picker' }) as HTMLInputElement;
+  picker.addEventListener('input', () => pickColour(fromHex(picker.value)));
+  const colourGroup = h('div', { class: 'group colours', 'data-testid': 'colour-tools' }, colourTool, ...swatches, picker);
 
   const el = h(
     'div',
     { class: 'toolbar', role: 'toolbar', 'aria-label': 'Drawing tools' },
     h('div', { class: 'group' }, pen, eraser, widthLabel),
     h('span', { class: 'sep', 'aria-hidden': 'true' }),
+    colourGroup,
     h('div', { class: 'group' }, undo, redo, clear),
     ...(opts.extras?.length ? [h('span', { class: 'sep', 'aria-hidden': 'true' }), h('div', { class: 'group' }, ...opts.extras)] : []),
   );
 
-  const state: ToolbarState = { tool: 'pen', width: opts.width.value, canUndo: false, canRedo: false, canClear: false };
+  const state: ToolbarState = { tool: 'pen', colours: false, colour: PALETTE[0].rgb, width: opts.width.value, canUndo: false, canRedo: false, canClear: false };
   const setWidth = (v: number) => {
     const clamped = Math.max(opts.width.min, Math.min(opts.width.max, v));
     range.value = String(clamped);
@@ -90,6 +116,10 @@ export function createToolbar(opts: ToolbarOptions): Toolbar {
       Object.assign(state, next);
       pen.setAttribute('aria-pressed', String(state.tool === 'pen'));
       eraser.setAttribute('aria-pressed', String(state.tool === 'eraser'));
+      colourTool.setAttribute('aria-pressed', String(state.tool === 'colour'));
+      colourGroup.hidden = !state.colours;
+      colourTool.style.color = hex(state.colour);
+      swatches.forEach((b, i) => b.setAttribute('aria-pressed', String(state.tool === 'colour' && hex(PALETTE[i].rgb) === hex(state.colour))));
       range.value = String(state.width);
       widthOut.textContent = String(state.width);
       undo.disabled = !state.canUndo;
@@ -111,6 +141,7 @@ export function createToolbar(opts: ToolbarOptions): Toolbar {
         } else if (!mod && !e.altKey) {
           if (key === 'p') actions.tool('pen');
           else if (key === 'e') actions.tool('eraser');
+          else if (key === 'c' && state.colours) actions.tool('colour');
           else if (key === '[') setWidth(state.width - 1);
           else if (key === ']') setWidth(state.width + 1);
         }

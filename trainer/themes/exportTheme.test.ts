@@ -87,7 +87,7 @@ describe('exportTheme', () => {
       training: { dataset: 'synthetic', provenance: 'procedural test scenes', licence: 'CC0-1.0', iterations: STEPS, seconds: 12, backend: tf.getBackend() },
     });
     expect(theme.gallery).toHaveLength(4);
-    expect(Object.keys(theme.metrics).sort()).toEqual(['backend', 'edgeF1', 'images', 'l1', 'ms', 'psnr', 'sharpness', 'size', 'split', 'ssim']);
+    expect(Object.keys(theme.metrics).sort()).toEqual(['backend', 'edgeF1', 'gridScore', 'images', 'l1', 'ms', 'psnr', 'sharpness', 'size', 'split', 'ssim']);
     const before = tf.memory().numTensors;
     (await Translator.load(folderSource(r.dir))).dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -114,7 +114,7 @@ describe('exportTheme', () => {
     const data = await openDataset({ format: 'synthetic', split: 'val', direction: 'AtoB', size: SIZE, loadSize: SIZE, flip: false, seed: 0 });
     const again = await evaluate(translator, data, { limit: 6 });
     translator.dispose();
-    for (const k of ['l1', 'ssim', 'sharpness', 'edgeF1'] as const) expect(r.theme.metrics![k]).toBeCloseTo(again[k], 3);
+    for (const k of ['l1', 'ssim', 'sharpness', 'edgeF1', 'gridScore'] as const) expect(r.theme.metrics![k]).toBeCloseTo(again[k] ?? NaN, 3);
     expect(r.theme.metrics!.psnr).toBeCloseTo(again.psnr, 1);
   });
 

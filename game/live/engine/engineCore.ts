@@ -1,3 +1,4 @@
+import type { ColourHint } from '../../../shared/colourHints';
 /**
  * The model engine: backend, one loaded model per theme URL (reference
  * counted, shared by every canvas of the page), translation of edge images to
@@ -44,7 +45,7 @@ export class EngineCore {
         return (await this.release((a as { url: string }).url)) as never;
       case 'translate': {
         const { url, edges } = a as { url: string; edges: ImageData };
-        return (await this.translate(url, edges)) as never;
+        return (await this.translate(url, edges, (a as { hints?: ColourHint[] }).hints ?? [])) as never;
       }
       case 'memory':
         return this.memory() as never;
@@ -107,16 +108,16 @@ export class EngineCore {
     }
   }
 
-  async translate(url: string, edges: ImageData): Promise<TranslateResult> {
+  async translate(url: string, edges: ImageData, hints: ColourHint[] = []): Promise<TranslateResult> {
     await this.ready();
     if (this.recovering) await this.recovering;
     try {
-      return await this.runModel(url, edges);
+      return await this.runModel(url, edges, hints);
     } catch (err) {
       if (!this.isContextLost()) throw err;
       // The context died under this translation: rebuild, then try once more.
       await this.recover('the WebGL context was lost during a translation');
-      return this.runModel(url, edges);
+      return this.runModel(url, edges, hints);
     }
   }
 
@@ -151,13 +152,13 @@ export class EngineCore {
     else await this.init$;
   }
 
-  private async runModel(url: string, edges: ImageData): Promise<TranslateResult> {
+  private async runModel(url: string, edges: ImageData, hints: ColourHint[]): Promise<TranslateResult> {
     const entry = this.themes.get(url);
     if (!entry) throw new EngineError('THEME_NOT_LOADED', `theme ${url} is not loaded`);
     const model = await entry.model;
     const t0 = performance.now();
     const canvas = this.outputCanvas(model.info.size);
-    await model.translator.drawTo(canvas, edges);
+    await model.translator.drawTo(canvas, edges, model.translator.frame, hints);
     const modelMs = performance.now() - t0;
     const bitmap =
       'transferToImageBitmap' in canvas ? canvas.transferToImageBitmap() : await createImageBitmap(canvas as HTMLCanvasElement);

@@ -1,3 +1,4 @@
+import type { ColourHint } from '../../../shared/colourHints';
 /**
  * Messages between the main thread and the model engine. The same messages
  * are used when the engine runs in a Worker and when it runs on the main
@@ -37,7 +38,8 @@ export interface EngineRequests {
   init: { args: InitOptions; result: InitResult };
   load: { args: { url: string }; result: ThemeInfo };
   release: { args: { url: string }; result: void };
-  translate: { args: { url: string; edges: ImageData }; result: TranslateResult };
+  /** `hints`: colour dabs in the edge image's pixels (hint themes use them; others ignore them). */
+  translate: { args: { url: string; edges: ImageData; hints?: ColourHint[] }; result: TranslateResult };
   memory: { args: Record<string, never>; result: MemoryInfo };
   /** Test hook: forces a WebGL context loss (WEBGL_lose_context) to exercise recovery. */
   loseContext: { args: Record<string, never>; result: boolean };

@@ -1,0 +1,55 @@
+/**
+ * Colour hints in the live canvas: the colour tool draws strokes like the pen
+ * (so undo, redo, clear, save and the eraser work on them as on ink), but
+ * they never reach the edge image. Before each translation they become the
+ * dabs a hint theme takes (shared/colourHints): one dab per stroke point,
+ * spaced along the stroke, minus those a later eraser stroke went over.
+ */
+import type { ColourHint } from '../../shared/colourHints';
+import { segmentWidthPx } from './geometry';
+import type { Stroke, StrokePoint } from './types';
+
+/** Colour marks show at this opacity on the canvas the player sees (the model gets the full colour). */
+export const COLOUR_MARK_ALPHA = 0.45;
+/** Dabs along a colour stroke are spaced this many radii apart. */
+const DAB_SPACING = 1;
+
+export const isColourStroke = (s: Stroke): boolean => s.tool === 'colour';
+
+function distanceToSegment(p: { x: number; y: number }, a: StrokePoint, b: StrokePoint): number {
+  const dx = b.x - a.x, dy = b.y - a.y;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 > 0 ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2)) : 0;
+  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+/** Whether an eraser stroke covers a point (both in pixels of a side×side canvas). */
+function erased(eraser: Stroke, p: { x: number; y: number }, side: number): boolean {
+  const pts = eraser.points.map((q) => ({ ...q, x: q.x * side, y: q.y * side }));
+  if (pts.length === 1) return Math.hypot(p.x - pts[0].x, p.y - pts[0].y) <= segmentWidthPx(eraser, eraser.points[0], eraser.points[0], side) / 2;
+  for (let i = 1; i < pts.length; i++) {
+    const half = segmentWidthPx(eraser, eraser.points[i - 1], eraser.points[i], side) / 2;
+    if (distanceToSegment(p, pts[i - 1], pts[i]) <= half) return true;
+  }
+  return false;
+}
+
+/** The hints of a drawing's strokes, in pixels of a side×side edge image. */
+export function hintsFromStrokes(strokes: readonly Stroke[], side: number): ColourHint[] {
+  const hints: ColourHint[] = [];
+  strokes.forEach((stroke, k) => {
+    if (!isColourStroke(stroke) || !stroke.rgb || !stroke.points.length) return;
+    const later = strokes.slice(k + 1).filter((s) => s.tool === 'eraser');
+    const radius = Math.max(0.5, (stroke.width * side) / 2);
+    const keep = (p: { x: number; y: number }) => !later.some((e) => erased(e, p, side));
+    let last: { x: number; y: number } | null = null;
+    stroke.points.forEach((q, i) => {
+      const p = { x: q.x * side, y: q.y * side };
+      const isLast = i === stroke.points.length - 1;
+      if (last && Math.hypot(p.x - last.x, p.y - last.y) < radius * DAB_SPACING && !isLast) return;
+      last = p;
+      if (keep(p)) hints.push({ x: p.x, y: p.y, radius, rgb: stroke.rgb! });
+    });
+  });
+  return hints;
+}
