@@ -7,7 +7,7 @@ import { liveEngines } from '../live/engine/client';
 import { parseBackendPreference } from '../live/backendChoice';
 import { LiveCanvas, type BlobKind } from '../live/liveCanvas';
 import type { DoodleSource } from '../live/doodleImage';
-import type { BackendPreference, LiveError, LiveStats, PhotoEvent, ThemeInfo } from '../live/types';
+import type { BackendPreference, Hint, LiveError, LiveStats, PhotoEvent, Rgb, ThemeInfo } from '../live/types';
 import { defaultThemeFromIndex, paneSide, parseBrush, parseLayout, parseLive, TOOLBAR_SPACE } from './attributes';
 import { WIDGET_CSS } from './styles';
 
@@ -33,6 +33,13 @@ const TEMPLATE = `
       <button type="button" data-action="undo" title="Undo (Ctrl+Z)" disabled>↶</button>
       <button type="button" data-action="redo" title="Redo (Ctrl+Shift+Z)" disabled>↷</button>
       <button type="button" data-action="clear" title="Clear">✕</button>
+      <span class="colours" hidden>
+        <button type="button" data-action="colour" data-rgb="214,40,40" aria-pressed="false" title="Colour hint: red" aria-label="Colour red" style="background:#d62828"></button>
+        <button type="button" data-action="colour" data-rgb="40,90,210" aria-pressed="false" title="Colour hint: blue" aria-label="Colour blue" style="background:#285ad2"></button>
+        <button type="button" data-action="colour" data-rgb="245,200,40" aria-pressed="false" title="Colour hint: yellow" aria-label="Colour yellow" style="background:#f5c828"></button>
+        <button type="button" data-action="colour" data-rgb="25,25,25" aria-pressed="false" title="Colour hint: black" aria-label="Colour black" style="background:#191919"></button>
+        <input type="color" data-action="colour-picker" value="#d62828" title="Colour hint: any colour" aria-label="Any colour">
+      </span>
   </div>
 </div>`;
 
@@ -40,7 +47,7 @@ const TEMPLATE = `
 let themesIndexUrl: string = new URL(/* @vite-ignore */ "../themes/index.json", import.meta.url).href;
 
 export class DoodlePhotoElement extends HTMLElement {
-  static readonly observedAttributes = ['theme', 'width', 'height', 'layout', 'brush', 'live', 'backend', 'toolbar'];
+  static readonly observedAttributes = ['theme', 'width', 'height', 'layout', 'brush', 'live', 'backend', 'toolbar', 'colours'];
 
   /** Changes where widgets without a `theme` attribute find their default theme. */
   static set themesIndex(url: string) {
@@ -84,6 +91,12 @@ export class DoodlePhotoElement extends HTMLElement {
     this.statusEl = this.root.querySelector('.status')!;
     this.messageEl = this.root.querySelector('.message')!;
     this.root.querySelector('.toolbar')!.addEventListener('click', (e) => this.onToolbar(e));
+    const picker = this.root.querySelector<HTMLInputElement>('input[data-action="colour-picker"]')!;
+    picker.addEventListener('input', () => {
+      const rgb = [1, 3, 5].map((i) => parseInt(picker.value.slice(i, i + 2), 16)) as Rgb;
+      this.live?.setBrush({ tool: 'colour', colour: rgb });
+      for (const btn of this.root.querySelectorAll<HTMLButtonElement>('button[aria-pressed]')) btn.setAttribute('aria-pressed', 'false');
+    });
     this.addEventListener('keydown', (e) => this.onKey(e));
   }
 
@@ -114,6 +127,9 @@ export class DoodlePhotoElement extends HTMLElement {
       case 'toolbar':
         this.applyLayout();
         break;
+      case 'colours':
+        this.showColourTools();
+        break;
       case 'brush':
         this.live.setBrush({ size: parseBrush(value) });
         break;
@@ -128,8 +144,22 @@ export class DoodlePhotoElement extends HTMLElement {
 
   // ---- public API ------------------------------------------------------------------
 
+  /** Empties the drawing, its colour hints included (undoable). */
   clear(): boolean {
     return this.live?.clear() ?? false;
+  }
+
+  /**
+   * Sets the colour hints of the drawing (hint themes): dabs {x, y, radius, rgb: [r, g, b]} with
+   * x, y, radius as fractions of the drawing's side and rgb 0–255. Replaces the earlier ones; undoable.
+   */
+  setHints(hints: Hint[]): boolean {
+    return this.live?.setHints(hints) ?? false;
+  }
+
+  /** The drawing's colour hints (drawn with the colour tool or set), in setHints' form. */
+  get hints(): Hint[] {
+    return this.live?.hints ?? [];
   }
 
   undo(): boolean {
@@ -186,6 +216,8 @@ export class DoodlePhotoElement extends HTMLElement {
       live.on('ready', (d) => {
         this.showMessage(null);
         this.setStatus(d.backend);
+        this.takesHints = d.theme.colourHints;
+        this.showColourTools();
         this.fire('ready', { backend: d.backend, theme: d.theme, renderer: d.renderer });
       }),
       live.on('photo', (d) => {
@@ -265,15 +297,25 @@ export class DoodlePhotoElement extends HTMLElement {
     const button = (e.target as HTMLElement).closest('button');
     if (!button || !this.live) return;
     const action = button.dataset.action;
-    if (action === 'pen' || action === 'eraser') {
-      this.live.setTool(action);
-      for (const b of this.root.querySelectorAll<HTMLButtonElement>('button[data-action="pen"], button[data-action="eraser"]')) {
-        b.setAttribute('aria-pressed', String(b.dataset.action === action));
+    if (action === 'pen' || action === 'eraser' || action === 'colour') {
+      if (action === 'colour') this.live.setBrush({ tool: 'colour', colour: button.dataset.rgb!.split(',').map(Number) as Rgb });
+      else this.live.setTool(action);
+      for (const b of this.root.querySelectorAll<HTMLButtonElement>('button[data-action="pen"], button[data-action="eraser"], button[data-action="colour"]')) {
+        b.setAttribute('aria-pressed', String(b === button));
       }
     } else if (action === 'undo') this.undo();
     else if (action === 'redo') this.redo();
     else if (action === 'clear') this.clear();
   }
+
+  /** The colour tools show for themes that take colour hints, unless colours="none". */
+  private showColourTools(): void {
+    const group = this.root.querySelector<HTMLElement>('.colours')!;
+    group.hidden = !this.takesHints || this.getAttribute('colours') === 'none';
+    if (group.hidden && this.live?.brush.tool === 'colour') this.live.setTool('pen');
+  }
+
+  private takesHints = false;
 
   private onKey(e: KeyboardEvent): void {
     if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z') return;

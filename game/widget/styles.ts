@@ -36,6 +36,11 @@ canvas.input { cursor: crosshair; touch-action: none; }
 .root[data-layout="photo-only"] .draw { grid-row: 1; grid-column: 1; }
 .toolbar { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 2px; height: 28px; align-items: center; overflow: hidden; }
 :host([toolbar="none"]) .toolbar { display: none; }
+.toolbar .colours { display: inline-flex; gap: 2px; align-items: center; }
+.toolbar .colours[hidden] { display: none; }
+.toolbar .colours button { width: 20px; min-width: 20px; height: 20px; padding: 0; border-radius: 50%; border: 2px solid #fff; box-shadow: 0 0 0 1px #888; }
+.toolbar .colours button[aria-pressed="true"] { box-shadow: 0 0 0 2px #222; }
+.toolbar .colours input[type=color] { width: 24px; height: 22px; padding: 0; border: none; background: none; }
 button {
   all: unset; box-sizing: border-box; cursor: pointer; min-width: 28px; height: 28px; padding: 0 6px; border-radius: 4px;
   text-align: center; font: inherit; color: inherit;
