@@ -1,0 +1,131 @@
+/**
+ * Colour hints in the real game (headless Chromium, real mouse): a shoe drawn
+ * in the Studio with the shipped shoes theme, then a red dab inside it makes a
+ * red shoe and a blue dab a blue shoe; undo takes the colour back. Needs the
+ * shipped themes (assets/) to include a colour-hint shoes theme; skipped where
+ * they do not.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ASSETS = path.join(ROOT, 'assets');
+const SHOES = path.join(ASSETS, 'themes/shoes/theme.json');
+const HINT_SHOES = existsSync(SHOES) && JSON.parse(await fs.readFile(SHOES, 'utf8')).config?.colourHints === true;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PHOTO_TIMEOUT = 60_000;
+
+let server: ViteDevServer;
+let browser: Browser;
+let baseUrl: string;
+
+const photos = (page: Page) => page.evaluate(() => (window as any).doodle2photo?.live?.stats.photos ?? 0);
+async function settle(page: Page, after: number): Promise<void> {
+  await page.waitForFunction((n) => ((window as any).doodle2photo?.live?.stats.photos ?? 0) > n, after, { timeout: PHOTO_TIMEOUT });
+  let last = await photos(page);
+  for (;;) {
+    await page.waitForTimeout(600);
+    const now = await photos(page);
+    if (now === last) return;
+    last = now;
+  }
+}
+
+async function drawPath(page: Page, points: [number, number][]): Promise<void> {
+  const box = (await page.getByTestId('doodle-canvas').boundingBox())!;
+  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 6 });
+  await page.mouse.up();
+}
+
+/** Mean colour of the photo's object pixels (not near-white paper), from the photo canvas. */
+async function objectColour(page: Page): Promise<{ r: number; g: number; b: number; pixels: number }> {
+  return page.evaluate(() => {
+    const src = document.querySelector('[data-testid="photo-canvas"]') as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = c.height = 96;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0, 96, 96);
+    const d = ctx.getImageData(0, 0, 96, 96).data;
+    let r = 0, g = 0, b = 0, n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] > 225 && d[i + 1] > 225 && d[i + 2] > 225) continue;
+      r += d[i]; g += d[i + 1]; b += d[i + 2]; n++;
+    }
+    return { r: r / Math.max(1, n), g: g / Math.max(1, n), b: b / Math.max(1, n), pixels: n };
+  });
+}
+
+// A side-view shoe: sole, toe, heel and the ankle opening.
+const SHOE: [number, number][] = [[0.14, 0.38], [0.36, 0.38], [0.42, 0.52], [0.78, 0.58], [0.88, 0.66], [0.86, 0.74], [0.14, 0.74], [0.14, 0.38]];
+// A short scribble inside the shoe, across its body.
+const SCRIBBLE: [number, number][] = [[0.3, 0.6], [0.5, 0.64], [0.7, 0.66]];
+
+beforeAll(async () => {
+  if (!HINT_SHOES) return;
+  server = await createServer({
+    configFile: path.join(ROOT, 'vite.config.ts'), root: ROOT, publicDir: ASSETS,
+    cacheDir: path.join(os.tmpdir(), 'd2p-hints-e2e-vite-cache'), logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+  });
+  await server.listen();
+  baseUrl = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe.skipIf(!HINT_SHOES)('colour hints in the game', { timeout: 240_000 }, () => {
+  it('a red scribble inside a drawn shoe makes a red shoe, a blue one a blue shoe; undo takes it back', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${baseUrl}/?backend=wasm`);
+    await page.getByTestId('open-studio-shoes').click({ timeout: PHOTO_TIMEOUT });
+    await page.waitForFunction(() => !!(window as any).doodle2photo?.live?.currentTheme, null, { timeout: PHOTO_TIMEOUT });
+    expect(await page.getByTestId('colour-tools').isVisible()).toBe(true);
+
+    let n = await photos(page);
+    await drawPath(page, SHOE);
+    await settle(page, n);
+    const plain = await objectColour(page);
+    expect(plain.pixels, 'a shoe is painted').toBeGreaterThan(300);
+
+    const hinted = async (swatch: string) => {
+      await page.getByTestId(`swatch-${swatch}`).click();
+      const before = await photos(page);
+      await drawPath(page, SCRIBBLE);
+      await settle(page, before);
+      const colour = await objectColour(page);
+      const hints = await page.evaluate(() => (window as any).doodle2photo.live.hints.length);
+      expect(hints, 'the scribble became hints').toBeGreaterThan(0);
+      return colour;
+    };
+    const red = await hinted('red');
+    expect(red.r - Math.max(red.g, red.b), `red shoe: ${JSON.stringify(red)} (plain ${JSON.stringify(plain)})`).toBeGreaterThan(25);
+
+    n = await photos(page);
+    await page.getByTestId('undo').click();
+    await settle(page, n);
+    const undone = await objectColour(page);
+    expect(Math.abs(undone.r - plain.r) + Math.abs(undone.b - plain.b), 'undo removes the colour').toBeLessThan(12);
+
+    const blue = await hinted('blue');
+    expect(blue.b - Math.max(blue.r, blue.g), `blue shoe: ${JSON.stringify(blue)}`).toBeGreaterThan(25);
+    await fs.mkdir(path.join(ROOT, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, 'test-artifacts/colour-hints-blue.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
