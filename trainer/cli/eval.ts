@@ -51,12 +51,19 @@ async function main(): Promise<number> {
       },
     });
     if (!flags.json) process.stderr.write('\n');
-    const { perImage: _perImage, ...summary } = result;
+    const { perImage, ...summary } = result;
+    // The standard error of each mean over the images: how far two themes' numbers must differ to mean anything.
+    const stdErr = Object.fromEntries((['l1', 'ssim', 'psnr', 'gridScore'] as const).map((k) => {
+      const v = perImage.map((m) => m[k]);
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1));
+      return [k, Math.round((sd / Math.sqrt(v.length)) * 1e4) / 1e4];
+    }));
     if (flags.hints !== undefined && !translator.takesHints) {
       throw new UsageError(`--hints: theme ${translator.theme.name} takes no colour hints (it was trained without --colour-hints)`);
     }
     const fidelity = flags.hints !== undefined ? await hintFidelity(translator, dataset, flags.hints, { limit: flags.limit }) : undefined;
-    const out = { theme: translator.theme.name, data: flags.data, ...roundMetrics({ ...summary, split: flags.split }), ...(fidelity ? { hintFidelity: fidelity } : {}) };
+    const out = { theme: translator.theme.name, data: flags.data, ...roundMetrics({ ...summary, split: flags.split }), stdErr, ...(fidelity ? { hintFidelity: fidelity } : {}) };
     if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     else {
       for (const [k, v] of Object.entries(out)) process.stdout.write(`${k.padEnd(12)} ${typeof v === 'object' ? JSON.stringify(v) : v}\n`);

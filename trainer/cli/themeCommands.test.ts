@@ -62,7 +62,10 @@ describe('theme commands', () => {
     expect(lines).toHaveLength(1);
     const m = JSON.parse(lines[0]);
     expect(m).toMatchObject({ images: 2, size: 32, split: 'val', backend: 'cpu' });
-    for (const k of ['l1', 'ssim', 'psnr', 'sharpness', 'edgeF1', 'ms']) expect(typeof m[k]).toBe('number');
+    for (const k of ['l1', 'ssim', 'psnr', 'sharpness', 'edgeF1', 'gridScore', 'ms']) expect(typeof m[k]).toBe('number');
+    // Standard errors of the means, for telling differences from noise.
+    for (const k of ['l1', 'ssim', 'psnr', 'gridScore']) expect(m.stdErr[k]).toBeGreaterThanOrEqual(0);
+    expect(m.stdErr.l1).toBeLessThan(m.l1);
   });
 
   it('bad themes and flags: exit 2, one readable line, no stack trace', async () => {
