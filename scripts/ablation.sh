@@ -66,10 +66,10 @@ const [out, minutes, dataName, ...names] = process.argv.slice(1);
 const rows = names.filter((n) => fs.existsSync(path.join(out, n, "eval.json"))).map((n) => {
   const e = JSON.parse(fs.readFileSync(path.join(out, n, "eval.json"), "utf8"));
   const st = JSON.parse(fs.readFileSync(path.join(out, n, "checkpoint", "state.json"), "utf8"));
-  return `| ${n} | ${st.step} | ${e.l1} | ${e.ssim} | ${e.psnr} | ${e.sharpness} | ${e.edgeF1} | ${e.gridScore} |`;
+  return `| ${n} | ${st.step} | ${e.l1} | ${e.ssim} | ${e.psnr} | ${e.sharpness} | ${e.edgeF1} | ${e.gridScore} | ${e.stdErr ? e.stdErr.l1 : ""} |`;
 });
 const table = [`Equal wall time: ${minutes} min per recipe, one core each; val split of ${dataName} at 128 px.`, "",
-  "| recipe | iterations | l1 ↓ | ssim ↑ | psnr ↑ | sharpness (1 = real) | edgeF1 ↑ | gridScore (real ≈ −0.14) |", "|---|---|---|---|---|---|---|---|", ...rows].join("\n");
+  "| recipe | iterations | l1 ↓ | ssim ↑ | psnr ↑ | sharpness (1 = real) | edgeF1 ↑ | gridScore (real ≈ −0.14) | l1 std. error |", "|---|---|---|---|---|---|---|---|---|", ...rows].join("\n");
 fs.writeFileSync(path.join(out, "table.md"), table + "\n");
 console.log(table);
 ' "$OUT" "$MINUTES" "$(basename "$DATA")" $(for r in "${RECIPES[@]}"; do echo "${r%%|*}"; done)
