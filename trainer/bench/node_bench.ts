@@ -1,6 +1,6 @@
 /** Training and inference timings in this Node process, on the current tfjs backend. */
 import * as tf from '@tensorflow/tfjs';
-import { defaultConfig, type ModelConfig } from '../../shared/config.js';
+import { defaultConfig, generatorInChannels, type ModelConfig } from '../../shared/config.js';
 import { buildGenerator } from '../../shared/generator.js';
 import { Pix2PixModel } from '../../shared/pix2pix.js';
 import { median, percentile } from './report.js';
@@ -48,7 +48,7 @@ export interface InferTiming {
 /** predict + read back, batch 1, after one warm-up run (random weights: speed does not depend on them). */
 export async function timeInference(config: ModelConfig, iters: number): Promise<InferTiming> {
   const generator = buildGenerator(config);
-  const input = tf.randomUniform([1, config.size, config.size, config.inChannels], -1, 1);
+  const input = tf.randomUniform([1, config.size, config.size, generatorInChannels(config)], -1, 1);
   try {
     const run = async () => {
       const out = generator.predict(input) as tf.Tensor;

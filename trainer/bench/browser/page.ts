@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
-import type { ModelConfig } from '../../../shared/config';
+import { generatorInChannels, type ModelConfig } from '../../../shared/config';
 import { buildGenerator } from '../../../shared/generator';
 import { registerWasmInferenceKernels } from '../../../shared/kernels/index';
 
@@ -44,7 +44,7 @@ async function bench(spec: BrowserSpec): Promise<BrowserResult> {
     renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
   }
   const generator = buildGenerator(spec.config);
-  const input = tf.randomUniform([1, spec.config.size, spec.config.size, spec.config.inChannels], -1, 1);
+  const input = tf.randomUniform([1, spec.config.size, spec.config.size, generatorInChannels(spec.config)], -1, 1);
   const run = async () => {
     const out = generator.predict(input) as tf.Tensor;
     await out.data();
