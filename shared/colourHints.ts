@@ -10,7 +10,7 @@
 import { HINT_CHANNELS } from './config';
 import type { Rng } from './random';
 import { BadInputError } from './errors';
-import { byteToModel, modelToByte } from './image';
+import { byteToModel, modelToByte } from './byteRange';
 
 /** One dab: a disc of colour. x, y, radius in pixels of the image it belongs to; rgb 0–255. */
 export interface ColourHint {

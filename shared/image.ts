@@ -5,10 +5,10 @@ import * as tf from '@tensorflow/tfjs';
  * ([-1, 1], matching the generator's tanh output).
  */
 
-/** One 8-bit value => the model's range. */
-export const byteToModel = (v: number): number => v / 127.5 - 1;
-/** One model value => an 8-bit value, rounded and clipped. */
-export const modelToByte = (v: number): number => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5)));
+import { byteToModel, modelToByte } from './byteRange';
+
+/** One 8-bit value => the model's range; one model value => an 8-bit value (shared/byteRange, tfjs-free). */
+export { byteToModel, modelToByte };
 /** One model value => [0, 1] (not clipped). */
 export const modelToUnit = (v: number): number => (v + 1) / 2;
 

@@ -3,16 +3,15 @@ import { h, mountScreen } from '../ui/dom';
 import { fetchThemeIndex, indexUrlFromLocation } from '../ui/themeIndex';
 import { app, backdrop, describeError, go } from './app';
 import { SCENES } from './BackdropScene';
-import { ensureTheme } from './session';
+import { preloadFirstTheme } from './session';
 
-/** Share of the bar for reading the theme list; the first theme's bytes and model build fill the rest. */
-const INDEX_SHARE = 0.08;
 const BAR = { maxWidth: 420, height: 18, radius: 9 };
 
 /**
- * Boot: reads the theme list, then the first theme (its weight download drives
- * a real progress bar), starts the model, and opens the menu. A theme that
- * fails is marked broken with its reason and the next one is tried.
+ * Boot: reads the theme list and opens the menu at once; the first theme that
+ * works (weights, model build) loads in the background and its menu card shows
+ * the progress. A theme that fails is marked broken with its reason and the
+ * next one is tried.
  */
 export class BootScene extends Phaser.Scene {
   private bar!: Phaser.GameObjects.Graphics;
@@ -83,20 +82,11 @@ export class BootScene extends Phaser.Scene {
       app.indexError = describeError(err);
       this.errorsEl.append(h('div', { text: app.indexError }));
     }
-    this.setProgress(INDEX_SHARE);
-    const themes = app.index?.themes ?? [];
-    for (const entry of themes) {
-      try {
-        await ensureTheme(entry, (f, label) => this.setProgress(INDEX_SHARE + (1 - INDEX_SHARE) * f, label));
-        break;
-      } catch (err) {
-        this.errorsEl.append(h('div', { text: `${entry.title}: ${describeError(err)}` }));
-      }
-    }
+    // The menu shows as soon as the theme list is read; the first theme (weights, model
+    // build) loads behind it and its card shows the progress.
+    void preloadFirstTheme();
     this.setProgress(1, 'Ready');
-    setTimeout(() => {
-      backdrop(this)?.setAnimated(true);
-      go(this, SCENES.menu);
-    }, 150);
+    backdrop(this)?.setAnimated(true);
+    go(this, SCENES.menu);
   }
 }

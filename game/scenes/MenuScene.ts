@@ -2,7 +2,7 @@ import Phaser from 'phaser';
 import { h, mountScreen, toast } from '../ui/dom';
 import { play } from '../ui/sound';
 import type { IndexedTheme } from '../../shared/themeIndex';
-import { app, backdrop, describeError, go, themeState } from './app';
+import { app, backdrop, describeError, go, onThemeState, themeState } from './app';
 import { SCENES } from './BackdropScene';
 import { ensureTheme, probeTheme } from './session';
 
@@ -30,11 +30,25 @@ export class MenuScene extends Phaser.Scene {
       cards,
     );
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, mountScreen(screen));
+    // Cards follow their theme's state (the first theme loads in the background after boot).
+    const offThemes = onThemeState((name) => this.renders.get(name)?.());
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
+      offThemes();
+      this.renders.clear();
+    });
     (cards.querySelector('button:not(:disabled)') as HTMLButtonElement | null)?.focus();
   }
 
+  /** Re-renders a card, by theme name. */
+  private readonly renders = new Map<string, () => void>();
+
   private card(entry: IndexedTheme): HTMLElement {
     const status = h('div', { class: 'meta', 'data-testid': `theme-status-${entry.name}` });
+    const progressFill = h('span', {});
+    const progress = h('div', {
+      class: 'progress', role: 'progressbar', 'aria-label': `Loading ${entry.title}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0,
+      hidden: true, 'data-testid': `theme-progress-${entry.name}`,
+    }, progressFill);
     const studio = h('button', { type: 'button', class: 'primary', 'data-testid': `open-studio-${entry.name}`, 'aria-label': `Draw freely with ${entry.title}` }, 'Studio');
     const challenge = h('button', { type: 'button', 'data-testid': `open-challenge-${entry.name}`, 'aria-label': `Play the ${entry.title} challenge` }, 'Challenge');
     const img = entry.preview
@@ -49,6 +63,7 @@ export class MenuScene extends Phaser.Scene {
       h('strong', { text: entry.title }),
       entry.description ? h('div', { class: 'meta', text: entry.description }) : null,
       status,
+      progress,
       stars ? h('div', { class: 'meta', text: `★ ${stars} earned in the challenge` }) : null,
       h('div', { class: 'actions' }, studio, challenge),
     );
@@ -65,15 +80,24 @@ export class MenuScene extends Phaser.Scene {
         : s.state === 'error' ? `Could not load: ${s.message}`
         : declaredBytes ? `${(declaredBytes / 1e6).toFixed(1)} MB model · loads when opened`
         : 'Loads when opened';
-      studio.disabled = challenge.disabled = s.state === 'loading';
+      card.setAttribute('aria-busy', String(s.state === 'loading'));
+      progress.hidden = s.state !== 'loading' && s.state !== 'ready';
+      const pct = s.state === 'ready' ? 100 : s.state === 'loading' ? Math.round(s.fraction * 100) : 0;
+      if (progress.getAttribute('aria-valuenow') !== String(pct)) progress.setAttribute('aria-valuenow', String(pct));
+      progressFill.style.width = `${pct}%`;
+      if (s.state === 'ready') progress.hidden = true;
     };
     render();
+    this.renders.set(entry.name, render);
     void probeTheme(entry).then((bytes) => {
       declaredBytes = bytes;
       if (card.isConnected) render();
     });
 
+    let opening = false;
     const open = async (mode: Mode) => {
+      if (opening) return;
+      opening = true;
       play('tap');
       try {
         await ensureTheme(entry, () => render());
@@ -81,6 +105,7 @@ export class MenuScene extends Phaser.Scene {
         render();
         play('fail');
         toast(`${entry.title} could not be loaded: ${describeError(err)}`);
+        opening = false;
         return;
       }
       go(this, mode, { theme: entry.name });

@@ -34,6 +34,20 @@ export function themeState(name: string): ThemeState {
   return app.themes.get(name) ?? { state: 'unknown' };
 }
 
+const themeListeners = new Set<(name: string) => void>();
+
+/** Records what is known about a theme and tells the screens that show it (menu cards). */
+export function setThemeState(name: string, state: ThemeState): void {
+  app.themes.set(name, state);
+  for (const fn of [...themeListeners]) fn(name);
+}
+
+/** Calls `fn` whenever a theme's state changes; returns the remover. */
+export function onThemeState(fn: (name: string) => void): () => void {
+  themeListeners.add(fn);
+  return () => themeListeners.delete(fn);
+}
+
 export function entryByName(name: string | null | undefined): IndexedTheme | undefined {
   return app.index?.themes.find((t) => t.name === name);
 }

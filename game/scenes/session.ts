@@ -8,7 +8,7 @@ import { EngineClient } from '../live/engine/client';
 import type { BackendPreference } from '../live/types';
 import type { IndexedTheme } from '../../shared/themeIndex';
 import type { ThemeDetail } from '../ui/themeLoad';
-import { app, describeError } from './app';
+import { app, describeError, setThemeState } from './app';
 
 /** Share of a theme's progress bar for the download; the rest is building the model. */
 const DOWNLOAD_SHARE = 0.85;
@@ -43,7 +43,7 @@ export function ensureTheme(entry: IndexedTheme, onProgress: (fraction: number, 
 
 async function loadTheme(entry: IndexedTheme, onProgress: (fraction: number, label: string) => void): Promise<ThemeDetail> {
   const report = (fraction: number, label: string) => {
-    app.themes.set(entry.name, { state: 'loading', fraction });
+    setThemeState(entry.name, { state: 'loading', fraction });
     onProgress(fraction, label);
   };
   try {
@@ -59,13 +59,28 @@ async function loadTheme(entry: IndexedTheme, onProgress: (fraction: number, lab
     const init = await engineStart;
     report(DOWNLOAD_SHARE + (1 - DOWNLOAD_SHARE) / 2, `Building ${entry.title} on ${init.backend}…`);
     await gameEngine().loadTheme(detail.url); // the game's own reference keeps the model warm
-    app.themes.set(entry.name, { state: 'ready', detail });
+    setThemeState(entry.name, { state: 'ready', detail });
     onProgress(1, `${entry.title} is ready`);
     return detail;
   } catch (err) {
     const message = describeError(err);
-    app.themes.set(entry.name, { state: 'error', message });
+    setThemeState(entry.name, { state: 'error', message });
     throw err instanceof Error ? err : new Error(message);
+  }
+}
+
+/**
+ * Loads the first theme that works (the index's default comes first) in the
+ * background, so the menu shows at once and its card reports the progress.
+ */
+export async function preloadFirstTheme(): Promise<void> {
+  for (const entry of app.index?.themes ?? []) {
+    try {
+      await ensureTheme(entry);
+      return;
+    } catch {
+      // marked broken with its reason (the card says why); try the next one
+    }
   }
 }
 
@@ -91,10 +106,10 @@ export async function probeTheme(entry: IndexedTheme): Promise<number | null> {
     } catch (e) {
       throw new Error(`${file}: is not valid JSON (${(e as Error).message})`);
     }
-    const { validateThemeJson } = await import('../../shared/theme');
+    const { validateThemeJson } = await import('../ui/themeLoad');
     return validateThemeJson(json, file).weights.bytes;
   } catch (err) {
-    if (app.themes.get(entry.name)?.state !== 'ready') app.themes.set(entry.name, { state: 'error', message: describeError(err) });
+    if (app.themes.get(entry.name)?.state !== 'ready') setThemeState(entry.name, { state: 'error', message: describeError(err) });
     return null;
   }
 }

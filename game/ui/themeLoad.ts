@@ -7,6 +7,9 @@
  */
 import { readTheme, type ThemeJson } from '../../shared/theme';
 
+/** theme.json's validator, for the menu's cheap probe (this chunk already holds the theme reader). */
+export { validateThemeJson } from '../../shared/theme';
+
 export interface ThemeDetail {
   theme: ThemeJson;
   /** Absolute URL of the theme folder (ends with '/'). */

@@ -50,7 +50,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       return;
     }
     const [prefix, dir] = route;
-    const file = normalize(join(dir, path.slice(prefix.length)));
+    const file = normalize(join(dir, path.slice(prefix.length) + (path.endsWith('/') ? 'index.html' : '')));
     if (!file.startsWith(normalize(dir + sep)) && file !== normalize(dir)) {
       res.writeHead(403, headers).end('forbidden');
       return;

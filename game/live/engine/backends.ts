@@ -4,6 +4,8 @@
  * webgl → wasm → cpu when one fails.
  */
 import * as tf from '@tensorflow/tfjs';
+// Static: the @tensorflow/tfjs umbrella above already bundles the WebGL backend (a dynamic import could not split it off).
+import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { registerWasmInferenceKernels } from '../../../shared/kernels';
 import { chooseBackend, fallbackChain, type BackendProbe } from '../backendChoice';
 import type { BackendName, BackendPreference } from '../types';
@@ -136,7 +138,6 @@ export function activeWebGLContext(): WebGLRenderingContext | WebGL2RenderingCon
  * its cached context on 'webglcontextlost', so the new backend gets a new one).
  */
 export async function rebuildWebGLBackend(): Promise<void> {
-  const { MathBackendWebGL } = await import('@tensorflow/tfjs-backend-webgl');
   try {
     tf.removeBackend('webgl');
   } catch {
