@@ -177,6 +177,11 @@ export class Translator {
   readonly frame: Frame;
   /** How the last drawTo reached the canvas: a backend Draw kernel, the WebGL blit, or CPU pixels. */
   lastDrawPath: 'draw-kernel' | 'webgl' | 'pixels' | null = null;
+  /**
+   * Where the last prepared input went in the model's frame (model = (input − c) · scale + o,
+   * input pixels; the letterbox for an empty doodle): the game places the photo back with its inverse.
+   */
+  lastFraming: Framing | null = null;
   private disposed = false;
 
   private constructor(loaded: LoadedTheme, frame: Frame) {
@@ -246,6 +251,7 @@ export class Translator {
       if (inChannels === 1) img = img.mul(tf.tensor1d([0.299, 0.587, 0.114])).sum(-1, true);
       return fromUnitRange(img).expandDims(0) as tf.Tensor4D;
     });
+    this.lastFraming = framing;
     if (!this.takesHints) return edges;
     // Hint themes: the hint colour and mask channels after the edges (all zero without hints).
     const placed = hints.length && framing ? frameHints(hints, framing, size) : [];

@@ -1,7 +1,10 @@
 /**
  * StrokeCapture: pointer events (mouse, touch, pen) on one element → stroke
- * begin / move / end. One pointer draws at a time (a second finger is ignored);
- * coalesced events are used so fast strokes stay smooth.
+ * begin / move / end. One pointer draws at a time; a second finger turns a
+ * touch stroke into a two-finger gesture (pinch): the stroke is cancelled and
+ * nothing is drawn until every finger is up. The page never zooms or scrolls
+ * under the drawing (touch-action: none). Coalesced events are used so fast
+ * strokes stay smooth.
  */
 import { NEUTRAL_PRESSURE, toNormalized } from './geometry';
 import type { StrokePoint } from './types';
@@ -16,6 +19,10 @@ export interface CaptureHandlers {
 
 export class StrokeCapture {
   private activePointer: number | null = null;
+  private activeType = '';
+  /** Touch pointers down on the element, and whether they form a gesture (no drawing until all are up). */
+  private readonly touches = new Set<number>();
+  private gesture = false;
   private readonly previousTouchAction: string;
   enabled = true;
 
@@ -31,6 +38,9 @@ export class StrokeCapture {
     element.addEventListener('pointerup', this.onUp);
     element.addEventListener('pointercancel', this.onCancel);
     element.addEventListener('lostpointercapture', this.onUp);
+    element.addEventListener('pointerup', this.onTouchGone);
+    element.addEventListener('pointercancel', this.onTouchGone);
+    element.addEventListener('lostpointercapture', this.onTouchGone);
   }
 
   get drawing(): boolean {
@@ -44,6 +54,9 @@ export class StrokeCapture {
     el.removeEventListener('pointerup', this.onUp);
     el.removeEventListener('pointercancel', this.onCancel);
     el.removeEventListener('lostpointercapture', this.onUp);
+    el.removeEventListener('pointerup', this.onTouchGone);
+    el.removeEventListener('pointercancel', this.onTouchGone);
+    el.removeEventListener('lostpointercapture', this.onTouchGone);
     el.style.touchAction = this.previousTouchAction;
     this.activePointer = null;
   }
@@ -55,10 +68,23 @@ export class StrokeCapture {
   }
 
   private readonly onDown = (e: PointerEvent): void => {
-    if (!this.enabled || this.activePointer !== null) return;
+    if (e.pointerType === 'touch') {
+      this.touches.add(e.pointerId);
+      if (this.touches.size > 1) {
+        e.preventDefault();
+        this.gesture = true;
+        if (this.activePointer !== null && this.activeType === 'touch') {
+          this.activePointer = null;
+          this.handlers.cancel();
+        }
+        return;
+      }
+    }
+    if (!this.enabled || this.activePointer !== null || this.gesture) return;
     if (e.pointerType === 'mouse' && e.button !== 0) return;
     e.preventDefault(); // no text selection or compatibility mouse events in the host page
     this.activePointer = e.pointerId;
+    this.activeType = e.pointerType;
     try {
       this.element.setPointerCapture(e.pointerId);
     } catch {
@@ -79,6 +105,12 @@ export class StrokeCapture {
     if (e.pointerId !== this.activePointer) return;
     this.activePointer = null;
     this.handlers.end();
+  };
+
+  /** A finger left: the gesture ends with the last one. */
+  private readonly onTouchGone = (e: PointerEvent): void => {
+    if (!this.touches.delete(e.pointerId)) return;
+    if (this.touches.size === 0) this.gesture = false;
   };
 
   private readonly onCancel = (e: PointerEvent): void => {

@@ -15,7 +15,7 @@ import { EngineClient, type EngineOptions } from './engine/client';
 import type { InitResult } from './engine/protocol';
 import { beginStroke, clampPenSize, defaultBrush, extendStroke } from './geometry';
 import { hintsFromStrokes, isColourStroke } from './colourStrokes';
-import { checkHints } from '../../shared/colourHints';
+import { checkHints, type Framing } from '../../shared/colourHints';
 import { History, type Drawing } from './history';
 import { themeFolderUrl } from './themeUrl';
 import { context2d, createCanvas, PAPER, Rasterizer, type AnyCanvas, type Background } from './rasterizer';
@@ -58,10 +58,19 @@ export interface LiveCanvasEvents extends Record<string, unknown> {
   loading: { url: string };
 }
 
+/**
+ * Where the photo goes on the output canvas: 'doodle' places it with the inverse of the
+ * model's framing, so a shoe drawn small in a corner is a small shoe in that corner;
+ * 'fill' shows the model's framed photo over the whole canvas.
+ */
+export type PhotoPlacement = 'doodle' | 'fill';
+
 export interface LiveCanvasOptions extends EngineOptions {
   /** Translate during strokes (throttled) as well as at stroke end. Default true. */
   live?: boolean;
   brush?: Partial<Brush>;
+  /** Default 'doodle'. */
+  photoPlacement?: PhotoPlacement;
 }
 
 export type BlobKind = 'photo' | 'doodle' | 'pair';
@@ -83,6 +92,8 @@ export class LiveCanvas {
   private theme: ThemeInfo | null = null;
   private themeRequest = 0;
   private photo: ImageBitmap | null = null;
+  private photoFraming: Framing | null = null;
+  private placement: PhotoPlacement;
   private brushState: Brush;
   private disposed = false;
   private init: InitResult | null = null;
@@ -92,6 +103,7 @@ export class LiveCanvas {
 
   constructor(options: LiveCanvasOptions = {}) {
     this.live = options.live ?? true;
+    this.placement = options.photoPlacement ?? 'doodle';
     this.brushState = { ...defaultBrush(), ...options.brush };
     this.engine = EngineClient.acquire(options);
     this.job = this.engine.scheduler.register(() => this.translateJob(), {
@@ -276,6 +288,16 @@ export class LiveCanvas {
     return this.rasterizer.edgeCanvas;
   }
 
+  /** Where the photo is drawn on the output canvas (see PhotoPlacement). */
+  get photoPlacement(): PhotoPlacement {
+    return this.placement;
+  }
+
+  set photoPlacement(placement: PhotoPlacement) {
+    this.placement = placement;
+    this.drawPhoto();
+  }
+
   /** The latest photo at model resolution (owned by the canvas; do not close it). */
   get lastPhoto(): ImageBitmap | null {
     return this.photo;
@@ -413,6 +435,7 @@ export class LiveCanvas {
     }
     this.photo?.close();
     this.photo = result.bitmap;
+    this.photoFraming = result.framing;
     this.drawPhoto();
     const latencyMs = performance.now() - t0;
     const backend: BackendName = result.backend;
@@ -433,7 +456,18 @@ export class LiveCanvas {
     const out = this.output;
     if (!out) return;
     const ctx = context2d(out);
-    if (this.photo) {
+    const f = this.placement === 'doodle' ? this.photoFraming : null;
+    if (this.photo && f && f.scale > 0) {
+      // The inverse of the framing: model pixel m came from input pixel (m − o) / scale + c.
+      const side = this.rasterizer.side;
+      const kx = out.width / side, ky = out.height / side;
+      ctx.fillStyle = PAPER;
+      ctx.fillRect(0, 0, out.width, out.height);
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = 'high';
+      const w = this.photo.width / f.scale, hgt = this.photo.height / f.scale;
+      ctx.drawImage(this.photo, (f.cx - f.ox / f.scale) * kx, (f.cy - f.oy / f.scale) * ky, w * kx, hgt * ky);
+    } else if (this.photo) {
       ctx.imageSmoothingEnabled = true;
       ctx.imageSmoothingQuality = 'high';
       ctx.drawImage(this.photo, 0, 0, out.width, out.height);

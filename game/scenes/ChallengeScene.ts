@@ -3,15 +3,14 @@ import type { LiveCanvas, PhotoEvent } from '../live';
 import { pane } from '../ui/panes';
 import { h, mountScreen, toast } from '../ui/dom';
 import { createHud } from '../ui/hud';
-import { LEVEL_SECONDS, STAR_FRACTIONS, formatClock, parFor, pointsFor, relativeScore, starsFor } from '../ui/scores';
-import { downscale, similarity } from '../ui/similarity';
+import { LEVEL_SECONDS, STAR_FRACTIONS, formatClock, pointsFor, starsFor } from '../ui/scores';
+import { type ChallengeScore, explainScore, frameMask, inkMask, makeTarget, scoreDrawing, type Target } from '../ui/challengeScore';
 import { play } from '../ui/sound';
 import { toolButton } from '../ui/toolbar';
-import type { FloatImage } from '../../shared/metrics';
 import { app, backdrop, describeError, entryByName, go } from './app';
 import { SCENES } from './BackdropScene';
 import { bindLive, createLive } from './liveBinding';
-import { ensureTheme, gameEngine } from './session';
+import { ensureTheme } from './session';
 import type { ThemeDetail } from '../ui/themeLoad';
 
 interface LevelData {
@@ -19,12 +18,17 @@ interface LevelData {
   level?: number;
 }
 
+/** Score = 1: every count at its best (see ui/challengeScore). */
+const PAR = 1;
+
 /**
- * Challenge: a target photo from the theme's gallery; the player draws until
- * the generator's photo looks like it. A live meter shows the similarity
- * (SSIM of the downscaled photos) against par — what the model makes of the
- * target's own outline — with marks for 1, 2 and 3 stars. The level ends on
- * "Finish" or when the clock runs out; the best result per level is kept.
+ * Challenge: a target photo from the theme's gallery; the player draws it and
+ * the generator turns the drawing into a photo. A live meter shows the score
+ * (ui/challengeScore: the drawing's silhouette, outline, lines on target and
+ * inner parts against the target's own outline, the gallery edges) with marks
+ * for 1, 2 and 3 stars, and what is weakest. The level ends on "Finish" or when
+ * the clock runs out; the result shows why (the counts and a picture of the
+ * drawing over the target's outline); the best result per level is kept.
  */
 export class ChallengeScene extends Phaser.Scene {
   private live: LiveCanvas | null = null;
@@ -47,20 +51,22 @@ export class ChallengeScene extends Phaser.Scene {
     drawPane.el.classList.add('draw-pane');
     const clock = h('span', { class: 'timer', role: 'timer', 'aria-label': 'Time left', 'data-testid': 'timer', text: formatClock(LEVEL_SECONDS) });
     const fill = h('div', { class: 'fill' });
-    const bar = h('div', { class: 'bar', role: 'meter', 'aria-label': 'Similarity to the target', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0, 'data-testid': 'similarity' }, fill);
+    const bar = h('div', { class: 'bar', role: 'meter', 'aria-label': 'Score: how well your drawing matches the target', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0, 'data-testid': 'similarity' }, fill);
     for (const f of STAR_FRACTIONS) bar.append(h('span', { class: 'mark', style: `left:${f * 100}%`, 'aria-hidden': 'true' }));
-    const nowText = h('span', { text: 'Similarity –' });
+    const nowText = h('span', { text: 'Score –' });
+    const whyText = h('div', { class: 'why', 'data-testid': 'score-why', text: 'Draw the outline of the target photo.' });
     const starsEl = h('span', { class: 'stars', 'aria-label': '0 stars', 'data-testid': 'stars' });
     const result = h('div', { class: 'result', hidden: true, role: 'status', 'aria-live': 'polite', 'data-testid': 'result' });
     const finish = toolButton('flag', 'Finish', () => this.finishLevel(), { class: 'primary', 'data-testid': 'finish', title: 'Finish this level and count the stars' });
     // Finish sits by the meter: the player finishes when the score looks good (and it is never scrolled away on phones).
-    const meter = h('div', { class: 'meter pane' }, h('div', { class: 'row' }, h('div', { class: 'col' }, nowText, starsEl), finish), bar);
-    // Peek: the target's own outline over the target photo, for players who cannot see where the edges are.
-    const outline = h('img', { alt: '', class: 'outline', hidden: true, 'data-testid': 'target-outline' });
+    const meter = h('div', { class: 'meter pane' }, h('div', { class: 'row' }, h('div', { class: 'col' }, nowText, starsEl), finish), bar, whyText);
+    // Peek: the target's own outline, faint, over the player's drawing area (where it helps tracing).
+    // Drawn on a canvas of its own above the drawing: it never enters the drawing or the model's input.
+    const outline = h('canvas', { class: 'outline', hidden: true, 'aria-hidden': 'true', 'data-testid': 'target-outline' });
     const peek = toolButton('eye', 'Outline', () => {
       outline.hidden = !outline.hidden;
       peek.setAttribute('aria-pressed', String(!outline.hidden));
-    }, { 'aria-pressed': 'false', 'data-testid': 'peek', title: 'Show the outline of the target photo' });
+    }, { 'aria-pressed': 'false', 'data-testid': 'peek', title: 'Show the outline of the target faintly over your drawing' });
     peek.disabled = true;
     const skip = toolButton('skip', 'Skip', () => this.startLevel(entry?.name, level + 1), { 'data-testid': 'skip', title: 'Skip to the next target' });
     const back = toolButton('back', 'Menu', () => go(this, SCENES.menu), { 'data-testid': 'back' });
@@ -70,8 +76,12 @@ export class ChallengeScene extends Phaser.Scene {
     const binding = bindLive(live, {
       hud, drawPane, photoPane, extras: [peek, skip],
       emptyHint: 'Draw the outline of the target: this photo should come to look like it.',
+      greeting: () => ['Draw the target here', 'Trace its outline (Outline shows it faintly here), then add its parts. The score says what is missing.'],
       onPhoto: (p) => this.onPhoto(p),
+      // The score compares the framed drawing with the framed target, so the photo is shown framed too (as the target is).
+      photoPlacement: 'fill',
     });
+    binding.input.after(outline);
     const screen = h(
       'section',
       { class: 'screen challenge', 'aria-label': 'Challenge' },
@@ -91,22 +101,28 @@ export class ChallengeScene extends Phaser.Scene {
     });
 
     // ---- level state ----
-    let target: FloatImage | null = null;
-    let par = parFor(null);
+    let target: Target | null = null;
     let best = 0;
+    let bestScore: ChallengeScore | null = null;
+    let latest: ChallengeScore | null = null;
     let started = false;
     let finished = false;
     let endsAt = 0;
     let drawingEmpty = true;
     let detail: ThemeDetail | null = null;
 
-    const showScore = (now: number | null) => {
-      const rel = relativeScore(best, par);
-      fill.style.width = `${(rel * 100).toFixed(1)}%`;
-      bar.setAttribute('aria-valuenow', String(Math.round(rel * 100)));
+    const pct = (v: number) => `${Math.round(v * 100)}%`;
+    const showScore = (now: ChallengeScore | null) => {
+      fill.style.width = `${(best * 100).toFixed(1)}%`;
+      bar.setAttribute('aria-valuenow', String(Math.round(best * 100)));
       bar.dataset.similarity = best.toFixed(4);
-      nowText.textContent = now === null ? 'Similarity –' : `Similarity ${Math.round(relativeScore(now, par) * 100)}% · best ${Math.round(rel * 100)}%`;
-      const stars = starsFor(best, par);
+      if (now) {
+        for (const k of ['score', 'silhouette', 'outline', 'onTarget', 'parts'] as const) bar.dataset[k] = now[k].toFixed(4);
+      }
+      nowText.textContent = now === null ? 'Score –' : `Score ${pct(now.score)} · best ${pct(best)}`;
+      whyText.textContent = now === null ? 'Draw the outline of the target photo.'
+        : `Shape ${pct(now.silhouette)} · outline ${pct(now.outline)} · on target ${pct(now.onTarget)} · parts ${pct(now.parts)}. ${explainScore(now)}`;
+      const stars = starsFor(best, PAR);
       if (starsEl.dataset.count !== String(stars)) {
         if (stars > Number(starsEl.dataset.count ?? 0)) play('star');
         starsEl.dataset.count = String(stars);
@@ -123,14 +139,26 @@ export class ChallengeScene extends Phaser.Scene {
       if (left <= 0) this.finishLevel();
     };
 
-    this.onPhoto = (p: PhotoEvent) => {
-      if (!target || finished || drawingEmpty) return;
-      const s = similarity(downscale(p.bitmap), target);
-      best = Math.max(best, s);
-      showScore(s);
+    /** Scores the drawing as it is now (the model's input: colour hints are not part of it). */
+    const rescore = () => {
+      if (!target || finished) return;
+      const edges = live.edgeCanvas;
+      const ctx = (edges as HTMLCanvasElement).getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | null;
+      if (!ctx) return;
+      const { data, width, height } = ctx.getImageData(0, 0, edges.width, edges.height);
+      latest = scoreDrawing(frameMask(inkMask(data, width, height), width, height), target);
+      if (latest.score >= best) {
+        best = latest.score;
+        bestScore = latest;
+      }
+      showScore(latest);
+    };
+    this.onPhoto = (_p: PhotoEvent) => {
+      if (!drawingEmpty) rescore();
     };
     const offChange = live.on('change', (c) => {
       drawingEmpty = c.empty;
+      rescore();
       if (!started && !c.empty && target) {
         started = true;
         endsAt = performance.now() + LEVEL_SECONDS * 1000;
@@ -145,10 +173,11 @@ export class ChallengeScene extends Phaser.Scene {
       this.stopClock();
       live.setTool('pen');
       const secondsLeft = started ? Math.max(0, (endsAt - performance.now()) / 1000) : LEVEL_SECONDS;
-      const stars = starsFor(best, par);
-      const points = pointsFor(best, par, secondsLeft);
+      const stars = starsFor(best, PAR);
+      const points = pointsFor(best, PAR, secondsLeft);
       const previous = app.best.get(entry.name, level);
       const record = app.best.submit(entry.name, level, { points, stars, similarity: best });
+      const why = bestScore ?? { score: 0, silhouette: 0, outline: 0, onTarget: 0, parts: 0 };
       const next = toolButton('next', 'Next level', () => this.startLevel(entry.name, level + 1), { class: 'primary', 'data-testid': 'next-level' });
       const retry = toolButton('retry', 'Retry', () => this.startLevel(entry.name, level), { 'data-testid': 'retry' });
       result.replaceChildren(
@@ -156,7 +185,9 @@ export class ChallengeScene extends Phaser.Scene {
           h('div', { class: 'big' },
             h('span', { class: 'stars', 'aria-label': `${stars} of 3 stars` }, ...[0, 1, 2].map((i) => h('span', { class: i < stars ? 'on' : '', text: '★' }))),
             ` ${points} points`),
-          h('div', { class: 'meta', text: record ? (previous ? `New best (was ${previous.points})!` : 'First result for this level.') : `Best: ${previous?.points ?? points} points` })),
+          h('div', { class: 'meta', text: record ? (previous ? `New best (was ${previous.points})!` : 'First result for this level.') : `Best: ${previous?.points ?? points} points` }),
+          h('div', { class: 'meta', 'data-testid': 'result-why', text: `Score ${pct(why.score)}: shape ${pct(why.silhouette)}, outline ${pct(why.outline)}, lines on target ${pct(why.onTarget)}, inner parts ${pct(why.parts)}. ${explainScore(why)}` })),
+        ...(target ? [this.whyPicture(target, live)] : []),
         h('div', { class: 'actions' }, retry, next),
       );
       result.hidden = false;
@@ -186,13 +217,12 @@ export class ChallengeScene extends Phaser.Scene {
         const img = h('img', { src: item.photo, alt: `Target photo, level ${level + 1}`, 'data-testid': 'target-image' });
         await img.decode();
         targetPane.surface.prepend(img);
-        outline.src = item.edges;
-        img.after(outline);
+        const edgesImg = await loadImage(item.edges);
+        target = targetFromEdges(edgesImg);
+        drawOutline(outline, edgesImg);
         peek.disabled = false;
         targetPane.say(null);
-        target = downscale(img);
-        par = await this.measurePar(detail, item.edges, target).catch(() => parFor(detail?.theme.metrics));
-        bar.dataset.par = par.toFixed(4);
+        rescore();
         await live.setTheme(detail.url);
       } catch (err) {
         play('fail');
@@ -215,31 +245,68 @@ export class ChallengeScene extends Phaser.Scene {
     this.timer = null;
   }
 
-  /**
-   * Par: the similarity the model reaches from the target's own outline (the
-   * gallery edges) — a perfect doodle. The theme's validation SSIM is the fallback.
-   */
-  private async measurePar(detail: ThemeDetail, edgesUrl: string, target: FloatImage): Promise<number> {
-    const side = detail.theme.config.size;
-    const img = new Image();
-    img.src = edgesUrl;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = canvas.height = side;
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new Error('2D canvas unavailable');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, side, side);
-    ctx.drawImage(img, 0, 0, side, side);
-    const engine = gameEngine();
-    await engine.loadTheme(detail.url);
-    try {
-      const { bitmap } = await engine.translate(detail.url, ctx.getImageData(0, 0, side, side));
-      const s = similarity(downscale(bitmap), target);
-      bitmap.close();
-      return Math.min(1, Math.max(0.05, s));
-    } finally {
-      void engine.releaseTheme(detail.url);
+  /** The result's picture: the target's outline (blue) and silhouette (tint) under the player's lines (green on target, red off). */
+  private whyPicture(target: Target, live: LiveCanvas): HTMLElement {
+    const edges = live.edgeCanvas as HTMLCanvasElement;
+    const ctx = edges.getContext('2d', { willReadFrequently: true });
+    const side = target.side;
+    const canvas = h('canvas', { class: 'why-picture', width: side, height: side, role: 'img', 'data-testid': 'result-picture',
+      'aria-label': 'Your lines over the target: green on the target\'s lines, red off them; blue: the target\'s outline' });
+    const out = canvas.getContext('2d');
+    if (!ctx || !out) return canvas;
+    const { data, width, height } = ctx.getImageData(0, 0, edges.width, edges.height);
+    const player = frameMask(inkMask(data, width, height), width, height, side);
+    const img = out.createImageData(side, side);
+    for (let i = 0; i < side * side; i++) {
+      const rgb = player[i] ? (target.nearLines[i] ? [30, 150, 70] : [214, 50, 50])
+        : target.edges[i] || target.boundary[i] ? [110, 150, 230]
+        : target.silhouette[i] ? [232, 238, 250] : [255, 255, 255];
+      img.data.set([...rgb, 255], i * 4);
     }
+    out.putImageData(img, 0, 0);
+    return canvas;
   }
+}
+
+function loadImage(src: string): Promise<HTMLImageElement> {
+  const img = new Image();
+  img.src = src;
+  return img.decode().then(() => img);
+}
+
+function pixelsOf(img: HTMLImageElement): ImageData {
+  const c = document.createElement('canvas');
+  c.width = img.naturalWidth;
+  c.height = img.naturalHeight;
+  const ctx = c.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('2D canvas unavailable');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, c.width, c.height);
+  ctx.drawImage(img, 0, 0);
+  return ctx.getImageData(0, 0, c.width, c.height);
+}
+
+/** The score's target from the gallery edges (the target's own outline). */
+function targetFromEdges(img: HTMLImageElement): Target {
+  const { data, width, height } = pixelsOf(img);
+  return makeTarget(frameMask(inkMask(data, width, height), width, height));
+}
+
+/** The outline peek: the target's lines in translucent blue (stronger than the grey edges), transparent elsewhere. */
+function drawOutline(canvas: HTMLCanvasElement, img: HTMLImageElement): void {
+  const src = pixelsOf(img);
+  canvas.width = src.width;
+  canvas.height = src.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const out = ctx.createImageData(src.width, src.height);
+  for (let i = 0; i < src.width * src.height; i++) {
+    const o = i * 4;
+    const darkness = 1 - (0.299 * src.data[o] + 0.587 * src.data[o + 1] + 0.114 * src.data[o + 2]) / 255;
+    out.data[o] = 40;
+    out.data[o + 1] = 90;
+    out.data[o + 2] = 210;
+    out.data[o + 3] = Math.round(255 * Math.min(0.6, darkness * 2.5));
+  }
+  ctx.putImageData(out, 0, 0);
 }

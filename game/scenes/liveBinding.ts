@@ -5,6 +5,7 @@
  * Challenge both use it, so the behaviour is the same on both screens.
  */
 import { LiveCanvas, MAX_PEN_SIZE, MIN_PEN_SIZE, type PhotoEvent } from '../live';
+import type { PhotoPlacement } from '../live/liveCanvas';
 import { flash, fillCanvas, type Pane } from '../ui/panes';
 import { h } from '../ui/dom';
 import type { Hud } from '../ui/hud';
@@ -14,6 +15,8 @@ import { backendPreference } from './session';
 
 export interface LiveScreen {
   live: LiveCanvas;
+  /** The canvas the player draws on (inside the drawing pane's surface). */
+  input: HTMLCanvasElement;
   toolbar: Toolbar;
   /** Detaches everything this binding added (the LiveCanvas itself is kept or disposed by the caller). */
   unbind(): void;
@@ -31,6 +34,10 @@ export interface BindOptions {
   onPhoto?(e: PhotoEvent): void;
   /** Hint shown over the photo while the drawing is empty. */
   emptyHint?: string;
+  /** The greeting over the empty drawing area (title, line); default: how to start, for the theme. */
+  greeting?: (themeTitle: string | null) => [string, string];
+  /** Where the photo goes (LiveCanvas.photoPlacement); default 'doodle': where the drawing is. */
+  photoPlacement?: PhotoPlacement;
 }
 
 export function bindLive(live: LiveCanvas, opts: BindOptions): LiveScreen {
@@ -66,16 +73,17 @@ export function bindLive(live: LiveCanvas, opts: BindOptions): LiveScreen {
   const input = h('canvas', { 'aria-label': 'Drawing area: draw with a mouse, a finger or a pen', role: 'img', 'data-testid': 'doodle-canvas' });
   drawPane.surface.prepend(input);
   drawPane.surface.classList.add('draw');
+  const placement = opts.photoPlacement ?? 'doodle';
   const output = fillCanvas(photoPane.surface, 'The photo made from your drawing', (canvas) => {
     const ctx = canvas.getContext('2d');
-    const photo = live.lastPhoto;
     if (!ctx) return;
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    if (photo) ctx.drawImage(photo, 0, 0, canvas.width, canvas.height);
+    live.photoPlacement = placement; // repaints the photo on the attached canvas at its new size
   });
   output.canvas.dataset.testid = 'photo-canvas';
   live.attach(input, output.canvas);
+  live.photoPlacement = placement;
   offs.push(() => {
     live.detach();
     output.dispose();
@@ -86,14 +94,43 @@ export function bindLive(live: LiveCanvas, opts: BindOptions): LiveScreen {
   const showIdle = () => photoPane.say(empty && !live.lastPhoto ? hint : null);
   showIdle();
 
+  // The greeting over an empty drawing area: what to do, with what; gone with the first stroke.
+  const greet = opts.greeting ?? ((title) => [
+    'Start drawing here',
+    `With a mouse, a finger or a pen: every stroke becomes a photo${title ? ` (${title.toLowerCase()})` : ''} beside it. Ctrl+Z undoes.`,
+  ]);
+  const greetTitle = h('strong', {});
+  const greetLine = h('span', {});
+  const greeting = h('div', { class: 'greeting', 'data-testid': 'greeting', 'aria-live': 'polite' }, greetTitle, greetLine);
+  input.after(greeting);
+  const showGreeting = () => {
+    const [title, line] = greet(live.currentTheme?.title ?? null);
+    greetTitle.textContent = title;
+    greetLine.textContent = line;
+    greeting.hidden = !empty;
+  };
+  showGreeting();
+  // The first stroke takes the greeting away at once (its 'change' comes at the stroke's end).
+  const onDown = () => {
+    empty = false;
+    greeting.hidden = true;
+  };
+  input.addEventListener('pointerdown', onDown);
+  offs.push(() => {
+    greeting.remove();
+    input.removeEventListener('pointerdown', onDown);
+  });
+
   const stats = live.stats;
   hud.setBackend(stats.backend);
-  hud.setLatency(stats.lastLatencyMs);
+  // A latency is only news once there is a drawing to translate.
+  hud.setLatency(empty ? null : stats.lastLatencyMs);
   if (live.currentTheme) hud.setState('ready');
 
   offs.push(
     live.on('change', (c) => {
       empty = c.empty;
+      showGreeting();
       toolbar.update({ canUndo: c.canUndo, canRedo: c.canRedo, canClear: !c.empty });
       hud.setState('busy');
     }),
@@ -108,11 +145,12 @@ export function bindLive(live: LiveCanvas, opts: BindOptions): LiveScreen {
       toolbar.update({ colours: r.theme.colourHints, tool: live.brush.tool });
       hud.setState('ready', `${r.theme.title} on ${r.backend}${r.renderer ? ` (${r.renderer})` : ''}`);
       showIdle();
+      showGreeting();
     }),
     live.on('backend', (b) => hud.setBackend(b.backend, b.reason)),
     live.on('photo', (p) => {
       hud.setBackend(p.backend);
-      hud.setLatency(p.latencyMs);
+      if (!empty) hud.setLatency(p.latencyMs);
       hud.setState('ready');
       photoPane.say(null);
       flash(photoPane.surface);
@@ -144,6 +182,7 @@ export function bindLive(live: LiveCanvas, opts: BindOptions): LiveScreen {
 
   return {
     live,
+    input,
     toolbar,
     unbind: () => offs.splice(0).forEach((off) => off()),
   };

@@ -241,16 +241,20 @@ export function scoreDrawing(player: Uint8Array, target: Target): ChallengeScore
   return { score, ...parts };
 }
 
-/** One line for the player: the weakest count first, so they know what to fix. */
+/**
+ * One line for the player: the count that costs the most points, so they know
+ * what to fix (the three main counts by how far they are from full marks; the
+ * inner parts once the outline is right).
+ */
 export function explainScore(s: ChallengeScore): string {
   if (s.score === 0 && s.silhouette === 0 && s.outline === 0) return 'Draw the outline of the target photo.';
   const pct = (v: number) => `${Math.round(v * 100)}%`;
   const tips: [number, string][] = [
-    [s.silhouette, `shape ${pct(s.silhouette)}: close the outline so it encloses the same shape`],
-    [s.outline, `outline ${pct(s.outline)}: draw all around the target's edge`],
-    [s.onTarget, `on target ${pct(s.onTarget)}: lines away from the target's lines cost points`],
-    [s.parts, `parts ${pct(s.parts)}: add the inner lines (laces, straps, eyes…)`],
+    [ramp(s.silhouette, RAMPS.silhouette), `shape ${pct(s.silhouette)}: close the outline so it encloses the same shape`],
+    [ramp(s.outline, RAMPS.outline), `outline ${pct(s.outline)}: draw all around the target's edge, where it is`],
+    [ramp(s.onTarget, RAMPS.onTarget), `on target ${pct(s.onTarget)}: lines away from the target's lines cost points`],
   ];
   tips.sort((a, b) => a[0] - b[0]);
+  if (tips[0][0] >= 1) return ramp(s.parts, RAMPS.parts) >= 1 ? 'Spot on.' : `Weakest: parts ${pct(s.parts)}: add the inner lines (laces, straps, eyes…).`;
   return `Weakest: ${tips[0][1]}.`;
 }

@@ -25,7 +25,6 @@ const TEMPLATE = `
   <div class="pane photo" part="photo-pane">
     <canvas class="output" part="output" role="img" aria-label="Generated photo"></canvas>
     <div class="status" part="status" aria-live="polite"></div>
-    <div class="message" part="message" role="alert" hidden></div>
   </div>
   <div class="toolbar" part="toolbar" role="toolbar" aria-label="Drawing tools">
       <button type="button" data-action="pen" aria-pressed="true" title="Pen">✎</button>
@@ -40,6 +39,10 @@ const TEMPLATE = `
         <button type="button" data-action="colour" data-rgb="25,25,25" aria-pressed="false" title="Colour hint: black" aria-label="Colour black" style="background:#191919"></button>
         <input type="color" data-action="colour-picker" value="#d62828" title="Colour hint: any colour" aria-label="Any colour">
       </span>
+  </div>
+  <div class="message" part="message" role="alert" hidden>
+    <span class="text"></span>
+    <span class="actions"><button type="button" class="retry" data-action="retry">Retry</button><button type="button" class="dismiss" data-action="dismiss" hidden>Close</button></span>
   </div>
 </div>`;
 
@@ -73,6 +76,7 @@ export class DoodlePhotoElement extends HTMLElement {
   private readonly output: HTMLCanvasElement;
   private readonly statusEl: HTMLElement;
   private readonly messageEl: HTMLElement;
+  private readonly rootEl: HTMLElement;
   private live: LiveCanvas | null = null;
   private liveBackend: BackendPreference = 'auto';
   private unsubscribe: (() => void)[] = [];
@@ -90,7 +94,17 @@ export class DoodlePhotoElement extends HTMLElement {
     this.output = this.root.querySelector('canvas.output')!;
     this.statusEl = this.root.querySelector('.status')!;
     this.messageEl = this.root.querySelector('.message')!;
+    this.rootEl = this.root.querySelector('.root')!;
     this.root.querySelector('.toolbar')!.addEventListener('click', (e) => this.onToolbar(e));
+    this.messageEl.addEventListener('click', (e) => {
+      const action = (e.target as HTMLElement).closest('button')?.dataset.action;
+      if (action === 'retry') this.retry();
+      else if (action === 'dismiss') this.showMessage(null);
+    });
+    // Drawing focuses the widget, so Ctrl+Z right after a stroke undoes it.
+    this.input.addEventListener('pointerdown', () => {
+      if (this.root.activeElement === null && document.activeElement !== this) this.focus({ preventScroll: true });
+    });
     const picker = this.root.querySelector<HTMLInputElement>('input[data-action="colour-picker"]')!;
     picker.addEventListener('input', () => {
       const rgb = [1, 3, 5].map((i) => parseInt(picker.value.slice(i, i + 2), 16)) as Rgb;
@@ -228,6 +242,7 @@ export class DoodlePhotoElement extends HTMLElement {
         if (d.code !== 'CONTEXT_LOST') this.showMessage(d.message);
         this.fire('error', d);
       }),
+      live.on('loading', () => this.showMessage(null)),
       live.on('change', (d) => this.updateButtons(d.canUndo, d.canRedo)),
     ];
     live.attach(this.input, this.output);
@@ -333,13 +348,37 @@ export class DoodlePhotoElement extends HTMLElement {
     this.statusEl.textContent = text;
   }
 
+  /**
+   * Shows a failure alone: over the whole widget with a Retry button. Without a working
+   * theme the drawing area takes no strokes (they could not become photos); when an
+   * earlier theme still works, the message can be closed and drawing goes on.
+   */
   private showMessage(text: string | null): void {
     this.messageEl.hidden = text === null;
-    this.messageEl.textContent = text ?? '';
+    this.messageEl.querySelector('.text')!.textContent = text ?? '';
+    const usable = !!this.live?.currentTheme;
+    this.messageEl.querySelector<HTMLElement>('.dismiss')!.hidden = !usable;
+    if (text === null) delete this.rootEl.dataset.state;
+    else {
+      this.rootEl.dataset.state = usable ? 'warning' : 'failed';
+      if (!usable) this.setStatus('');
+    }
   }
 
+  /** Tries the failed theme (or the default index) again. */
+  private retry(): void {
+    this.showMessage(null);
+    this.themeLoad = this.loadTheme();
+  }
+
+  /**
+   * Events go to listeners on the element. `error` does not bubble (like an <img>'s), so a host
+   * page's window.onerror and error trackers never take a widget failure for an uncaught error
+   * of their own; `ready` and `photo` bubble and are composed.
+   */
   private fire<K extends keyof DoodlePhotoEventMap>(type: K, detail: DoodlePhotoEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+    const bubbles = type !== 'error';
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles, composed: bubbles }));
   }
 }
 

@@ -21,7 +21,7 @@ export const WIDGET_CSS = `
 .root {
   /* Set again inside: page rules like \`* { color: red !important }\` reach the host, never the shadow tree. */
   font: 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; text-align: left;
-  display: grid; gap: 8px; grid-template-columns: var(--dp-side) var(--dp-side); }
+  display: grid; gap: 8px; grid-template-columns: var(--dp-side) var(--dp-side); position: relative; }
 .root[data-layout="stacked"] { grid-template-columns: var(--dp-side); }
 .root[data-layout="photo-only"] { grid-template-columns: var(--dp-side); }
 .pane {
@@ -34,7 +34,7 @@ canvas.input { cursor: crosshair; touch-action: none; }
 .root[data-layout="photo-only"] .draw canvas.input { opacity: 0.35; mix-blend-mode: multiply; }
 .root[data-layout="photo-only"] .photo { grid-row: 1; grid-column: 1; }
 .root[data-layout="photo-only"] .draw { grid-row: 1; grid-column: 1; }
-.toolbar { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 2px; height: 28px; align-items: center; overflow: hidden; }
+.toolbar { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 2px; min-height: 28px; align-items: center; }
 :host([toolbar="none"]) .toolbar { display: none; }
 .toolbar .colours { display: inline-flex; gap: 2px; align-items: center; }
 .toolbar .colours[hidden] { display: none; }
@@ -55,9 +55,14 @@ button:disabled { opacity: 0.4; cursor: default; }
 }
 .status:empty { display: none; }
 .message {
-  position: absolute; inset: 0; z-index: 3; display: flex; align-items: center; justify-content: center;
-  padding: 12px; text-align: center; background: rgba(255,255,255,0.93); color: #9f1239; overflow: auto;
-  word-break: break-word;
+  position: absolute; inset: 0; z-index: 3; display: flex; flex-direction: column; gap: 10px; align-items: center; justify-content: center;
+  padding: 12px; text-align: center; background: rgba(255,255,255,0.96); color: #9f1239; overflow: auto;
+  word-break: break-word; border-radius: 6px;
 }
 .message[hidden] { display: none; }
+.message .actions { display: flex; gap: 6px; }
+.message button { border: 1px solid var(--dp-border); background: #fff; color: #1d1d1f; padding: 0 12px; }
+/* No working theme: the drawing takes no strokes (they could not become photos). */
+.root[data-state="failed"] canvas.input { pointer-events: none; }
+.root[data-state="failed"] .toolbar { visibility: hidden; }
 `;

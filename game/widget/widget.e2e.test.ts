@@ -80,7 +80,7 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-/** Records every widget event on `p` from the start (they bubble and are composed) into window.__events. */
+/** Records every widget event on `p` from the start into window.__events (capture phase: `error` does not bubble). */
 async function recordWidgetEvents(p: Page): Promise<void> {
   await p.addInitScript(() => {
     const w = window as unknown as { __events: unknown[] };
@@ -96,7 +96,7 @@ async function recordWidgetEvents(p: Page): Promise<void> {
           t: performance.now(),
           detail: { code: d.code, message: d.message, backend: d.backend, latencyMs: d.latencyMs, theme: d.theme && { name: d.theme.name } },
         });
-      });
+      }, true);
     }
   });
 }

@@ -162,7 +162,8 @@ export class EngineCore {
     const modelMs = performance.now() - t0;
     const bitmap =
       'transferToImageBitmap' in canvas ? canvas.transferToImageBitmap() : await createImageBitmap(canvas as HTMLCanvasElement);
-    return { bitmap, modelMs, backend: this.backend ?? 'cpu' };
+    const f = model.translator.lastFraming;
+    return { bitmap, modelMs, backend: this.backend ?? 'cpu', framing: f ? { ...f } : null };
   }
 
   private outputCanvas(size: number): OffscreenCanvas | HTMLCanvasElement {

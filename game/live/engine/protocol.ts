@@ -5,6 +5,7 @@ import type { ColourHint } from '../../../shared/colourHints';
  * thread (fallback), so both paths share one implementation.
  */
 import type { BackendName, BackendPreference, LiveError, ThemeInfo } from '../types';
+import type { Framing } from '../../../shared/colourHints';
 
 export interface InitOptions {
   backend: BackendPreference;
@@ -24,6 +25,8 @@ export interface InitResult {
 
 export interface TranslateResult {
   bitmap: ImageBitmap;
+  /** Where the drawing went in the model's frame (model = (input − c)·scale + o, edge-image pixels); null if unknown. */
+  framing: Framing | null;
   modelMs: number;
   backend: BackendName;
 }
