@@ -74,7 +74,7 @@ describe.runIf(HAS_SHOES)('<doodle-photo> in a host page', { timeout: 120_000 },
     // /late/shoes/ is missing until a test copies the theme there (a theme that comes back: Retry).
     await writeFile(join(pages, 'broken.html'), hostPage('<doodle-photo theme="/late/shoes/" backend="wasm"></doodle-photo>'));
     await writeFile(join(pages, 'shoes.html'), hostPage('<doodle-photo theme="/themes/shoes/" backend="wasm"></doodle-photo>'));
-    await writeFile(join(pages, 'phone.html'), hostPage('<doodle-photo theme="/themes/shoes/" backend="wasm" width="390"></doodle-photo>', 390));
+    await writeFile(join(pages, 'phone.html'), hostPage('<doodle-photo theme="/themes/shoes/" backend="wasm" width="390"></doodle-photo><doodle-photo id="narrow" theme="/themes/shoes/" backend="wasm" layout="stacked" width="200"></doodle-photo>', 390));
     await mkdir(join(tmp, 'late'));
     site = await startStaticServer({ routes: { '/widget/': out, '/themes/': THEMES, '/pages/': pages, '/late/': join(tmp, 'late') } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
@@ -126,24 +126,27 @@ describe.runIf(HAS_SHOES)('<doodle-photo> in a host page', { timeout: 120_000 },
     await page.close();
   });
 
-  it('at 390 px the whole toolbar is on screen (it wraps), nothing clipped', async () => {
-    const { page } = await open('phone', { width: 390, height: 800 });
-    await page.waitForFunction(() => (window as any).__ready > 0, null, { timeout: TIMEOUT });
-    const hidden = await page.evaluate(() => {
-      const host = document.querySelector('doodle-photo')!;
-      const hostBox = host.getBoundingClientRect();
-      const controls = [...host.shadowRoot!.querySelectorAll<HTMLElement>('.toolbar button, .toolbar input')].filter((el) => el.offsetParent !== null);
-      return {
-        count: controls.length,
-        clipped: controls.filter((el) => {
-          const r = el.getBoundingClientRect();
-          const hit = host.shadowRoot!.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-          return r.right > Math.min(390, hostBox.right) + 0.5 || r.bottom > hostBox.bottom + 0.5 || !(hit === el || el.contains(hit));
-        }).map((el) => el.title),
-      };
-    });
-    expect(hidden.count).toBeGreaterThanOrEqual(5);
-    expect(hidden.clipped).toEqual([]);
+  it('at 390 px, and in a 200 px stacked widget, the whole toolbar is on screen (it wraps), nothing clipped', async () => {
+    const { page } = await open('phone', { width: 390, height: 900 });
+    await page.waitForFunction(() => document.querySelectorAll('doodle-photo').length === 2 && [...document.querySelectorAll('doodle-photo')].every((w) => w.currentTheme), null, { timeout: TIMEOUT });
+    for (const selector of ['doodle-photo:not(#narrow)', '#narrow']) {
+      const hidden = await page.evaluate((selector) => {
+        const host = document.querySelector(selector) as HTMLElement;
+        host.scrollIntoView();
+        const hostBox = host.getBoundingClientRect();
+        const controls = [...host.shadowRoot!.querySelectorAll<HTMLElement>('.toolbar button, .toolbar input')].filter((el) => el.offsetParent !== null);
+        return {
+          count: controls.length,
+          clipped: controls.filter((el) => {
+            const r = el.getBoundingClientRect();
+            const hit = host.shadowRoot!.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return r.right > Math.min(390, hostBox.right) + 0.5 || r.bottom > hostBox.bottom + 0.5 || !(hit === el || el.contains(hit));
+          }).map((el) => el.title),
+        };
+      }, selector);
+      expect(hidden.count).toBeGreaterThanOrEqual(5);
+      expect(hidden.clipped, selector).toEqual([]);
+    }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.close();
   });
