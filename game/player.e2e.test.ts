@@ -204,7 +204,7 @@ describe.runIf(HAS_SHOES)('the built game, as a player finds it', { timeout: 180
     await page.close();
   });
 
-  it('places the photo where the doodle is: a shoe drawn small in the top-left corner is a small photo there', async () => {
+  it('places the photo where the doodle is: a shoe drawn small in the top-left corner is a small photo there; colour hints are saved with the doodle', async () => {
     const { page } = await openPage();
     await page.getByTestId('open-studio-shoes').click({ timeout: TIMEOUT });
     await page.waitForFunction(() => !!(window as any).doodle2photo?.live?.currentTheme, null, { timeout: TIMEOUT });
@@ -223,6 +223,23 @@ describe.runIf(HAS_SHOES)('the built game, as a player finds it', { timeout: 180
     report.placement = { inCorner, outside };
     expect(inCorner).toBeGreaterThan(100);
     expect(outside).toBeLessThan(inCorner * 0.1);
+    // A red colour hint inside it: saved with the doodle (the pair PNG's doodle half shows it).
+    await page.getByTestId('swatch-red').click();
+    await drawPath(page, [[0.15, 0.2], [0.25, 0.22], [0.2, 0.26]]);
+    await page.getByTestId('tool-pen').click();
+    const reddish = await page.evaluate(async () => {
+      const blob: Blob = await (window as any).doodle2photo.live.toBlob('pair');
+      const bmp = await createImageBitmap(blob);
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      const { data } = ctx.getImageData(0, 0, bmp.width / 2, bmp.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] - data[i + 2] > 60 && data[i] - data[i + 1] > 60) n++;
+      return n;
+    });
+    expect(reddish).toBeGreaterThan(20);
+    await waitForPhoto(page, await photos(page) - 1);
     await shot(page, 'studio-desktop');
     await page.close();
   });

@@ -14,7 +14,7 @@ import { Emitter } from './emitter';
 import { EngineClient, type EngineOptions } from './engine/client';
 import type { InitResult } from './engine/protocol';
 import { beginStroke, clampPenSize, defaultBrush, extendStroke } from './geometry';
-import { hintsFromStrokes, isColourStroke } from './colourStrokes';
+import { COLOUR_MARK_ALPHA, hintsFromStrokes, isColourStroke } from './colourStrokes';
 import { checkHints, type Framing } from '../../shared/colourHints';
 import { History, type Drawing } from './history';
 import { themeFolderUrl } from './themeUrl';
@@ -311,7 +311,10 @@ export class LiveCanvas {
     return { ...this.statsState };
   }
 
-  /** PNG of the photo, the doodle (edge image) or both side by side (doodle | photo, pix2pix AB layout). */
+  /**
+   * PNG of the photo, the doodle (edge image) or both side by side (doodle | photo, pix2pix AB
+   * layout); in 'pair' the doodle half also shows the colour hints, translucent, as the player saw them.
+   */
   async toBlob(which: BlobKind = 'photo'): Promise<Blob | null> {
     const side = this.rasterizer.side;
     if (which === 'photo' && !this.photo) return null;
@@ -321,6 +324,17 @@ export class LiveCanvas {
     ctx.fillStyle = PAPER;
     ctx.fillRect(0, 0, width, side);
     if (which !== 'photo') ctx.drawImage(this.rasterizer.edgeCanvas, 0, 0, side, side);
+    if (which === 'pair') {
+      ctx.save();
+      ctx.globalAlpha = COLOUR_MARK_ALPHA;
+      for (const hint of this.hints) {
+        ctx.fillStyle = `rgb(${hint.rgb.join(',')})`;
+        ctx.beginPath();
+        ctx.arc(hint.x * side, hint.y * side, hint.radius * side, 0, Math.PI * 2);
+        ctx.fill();
+      }
+      ctx.restore();
+    }
     if (which !== 'doodle' && this.photo) ctx.drawImage(this.photo, which === 'pair' ? side : 0, 0, side, side);
     return canvasToBlob(canvas);
   }
