@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BEST_KEY, BestScores, DEFAULT_PAR, formatClock, parFor, pointsFor, starsFor, type KeyValueStore } from './scores';
+import { BEST_KEY, BestScores, formatClock, pointsFor, starsFor, type KeyValueStore } from './scores';
 
 function memoryStore(): KeyValueStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -7,14 +7,6 @@ function memoryStore(): KeyValueStore & { data: Map<string, string> } {
 }
 
 describe('challenge scoring', () => {
-  it('uses the theme validation SSIM as par, clamped, with a default', () => {
-    expect(parFor({ ssim: 0.42 })).toBeCloseTo(0.42);
-    expect(parFor({ ssim: 3 })).toBe(1);
-    expect(parFor({ ssim: -1 })).toBeCloseTo(0.05);
-    expect(parFor(undefined)).toBe(DEFAULT_PAR);
-    expect(parFor({ ssim: 'x' })).toBe(DEFAULT_PAR);
-  });
-
   it('gives 0–3 stars by fraction of par', () => {
     expect(starsFor(0, 0.5)).toBe(0);
     expect(starsFor(0.24, 0.5)).toBe(0);

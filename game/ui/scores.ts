@@ -3,27 +3,13 @@
  * theme and level kept in localStorage. Pure logic, no DOM, so it is unit-tested.
  */
 
-/** Fractions of the theme's par similarity needed for 1, 2 and 3 stars. */
+/** Fractions of par (a score of 1 in the Challenge, ui/challengeScore) needed for 1, 2 and 3 stars. */
 export const STAR_FRACTIONS = [0.5, 0.75, 0.9] as const;
 /** Seconds a level lasts. */
 export const LEVEL_SECONDS = 90;
 /** Points for reaching par exactly; time left adds TIME_BONUS per second. */
 export const PAR_POINTS = 1000;
 export const TIME_BONUS = 5;
-/** Par used when a theme reports no validation SSIM of its own. */
-export const DEFAULT_PAR = 0.5;
-const PAR_RANGE = [0.05, 1] as const;
-
-/**
- * The similarity a good drawing can reach: the generator's own score on its
- * validation split (theme.json metrics.ssim) — a doodle cannot beat the model.
- */
-export function parFor(themeMetrics: unknown): number {
-  const ssim = (themeMetrics as { ssim?: unknown } | null | undefined)?.ssim;
-  if (typeof ssim !== 'number' || !Number.isFinite(ssim)) return DEFAULT_PAR;
-  return Math.min(PAR_RANGE[1], Math.max(PAR_RANGE[0], ssim));
-}
-
 /** Similarity relative to par, in [0, 1]. */
 export function relativeScore(similarity: number, par: number): number {
   if (!Number.isFinite(similarity) || similarity <= 0) return 0;
