@@ -8,7 +8,7 @@ import { EngineClient } from '../live/engine/client';
 import type { BackendPreference } from '../live/types';
 import type { IndexedTheme } from '../../shared/themeIndex';
 import type { ThemeDetail } from '../ui/themeLoad';
-import { app, describeError, setThemeState } from './app';
+import { app, describeError, onThemeState, setThemeState } from './app';
 
 /** Share of a theme's progress bar for the download; the rest is building the model. */
 const DOWNLOAD_SHARE = 0.85;
@@ -37,6 +37,13 @@ export function ensureTheme(entry: IndexedTheme, onProgress: (fraction: number, 
   if (!p) {
     p = loadTheme(entry, onProgress).finally(() => inflight.delete(entry.name));
     inflight.set(entry.name, p);
+  } else {
+    // Already loading (e.g. the first theme, behind the menu): this caller sees its progress too.
+    const off = onThemeState((name) => {
+      const s = app.themes.get(name);
+      if (name === entry.name && s?.state === 'loading') onProgress(s.fraction, `Loading ${entry.title}… ${Math.round(s.fraction * 100)}%`);
+    });
+    void p.then(off, off);
   }
   return p;
 }
