@@ -3,7 +3,6 @@ import { h, mountScreen } from '../ui/dom';
 import { fetchThemeIndex, indexUrlFromLocation } from '../ui/themeIndex';
 import { app, backdrop, describeError, go } from './app';
 import { SCENES } from './BackdropScene';
-import { preloadFirstTheme } from './session';
 
 const BAR = { maxWidth: 420, height: 18, radius: 9 };
 
@@ -83,8 +82,7 @@ export class BootScene extends Phaser.Scene {
       this.errorsEl.append(h('div', { text: app.indexError }));
     }
     // The menu shows as soon as the theme list is read; the first theme (weights, model
-    // build) loads behind it and its card shows the progress.
-    void preloadFirstTheme();
+    // build) loads behind it once the menu is painted, and its card shows the progress.
     this.setProgress(1, 'Ready');
     backdrop(this)?.setAnimated(true);
     go(this, SCENES.menu);

@@ -4,7 +4,7 @@ import { play } from '../ui/sound';
 import type { IndexedTheme } from '../../shared/themeIndex';
 import { app, backdrop, describeError, go, onThemeState, themeState } from './app';
 import { SCENES } from './BackdropScene';
-import { ensureTheme, probeTheme } from './session';
+import { ensureTheme, preloadFirstTheme, probeTheme } from './session';
 
 type Mode = typeof SCENES.studio | typeof SCENES.challenge;
 
@@ -30,6 +30,8 @@ export class MenuScene extends Phaser.Scene {
       cards,
     );
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, mountScreen(screen));
+    // The first theme starts loading once the menu is on screen (the model worker's parse must not delay it).
+    requestAnimationFrame(() => setTimeout(() => void preloadFirstTheme(), 0));
     // Cards follow their theme's state (the first theme loads in the background after boot).
     const offThemes = onThemeState((name) => this.renders.get(name)?.());
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {

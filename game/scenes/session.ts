@@ -80,7 +80,10 @@ async function loadTheme(entry: IndexedTheme, onProgress: (fraction: number, lab
  * Loads the first theme that works (the index's default comes first) in the
  * background, so the menu shows at once and its card reports the progress.
  */
+let preloaded = false;
 export async function preloadFirstTheme(): Promise<void> {
+  if (preloaded) return;
+  preloaded = true;
   for (const entry of app.index?.themes ?? []) {
     try {
       await ensureTheme(entry);
