@@ -6,7 +6,9 @@
  * folder URLs (one rule: themeFolderUrl), skipping a malformed entry with a
  * reason instead of failing the whole list.
  */
-import { isObject, isSafeRelativePath, str, ThemeError } from './theme';
+import { isObject, isSafeRelativePath, str, ThemeError, themeFolderUrl } from './theme';
+
+export { themeFolderUrl };
 
 
 export interface ThemeIndexEntry {
@@ -51,12 +53,6 @@ export function upsertThemeIndex(index: ThemeIndex | null, entry: ThemeIndexEntr
   const def = opts.makeDefault ? entry.name : index?.default && themes.some((t) => t.name === index.default) ? index.default : themes[0].name;
   const first = themes.find((t) => t.name === def)!;
   return { default: def, themes: [first, ...themes.filter((t) => t !== first)] };
-}
-
-/** The folder URL of a theme: `path` (a folder, or its theme.json) resolved against `base`, ending with '/'. */
-export function themeFolderUrl(path: string, base?: string): string {
-  const url = new URL(path, base).href;
-  return url.endsWith('/') ? url : `${url.replace(/\/theme\.json$/, '')}/`;
 }
 
 /** One usable theme of an index, with absolute URLs. */

@@ -6,6 +6,12 @@ import { type WeightSpec } from '../quantize';
 import { checkSpecs, checkTopology, checkTopologyInput, fmtBytes, manifestSpecs, nonFiniteWeight } from './manifest';
 import { MAX_ACTIVATION_BYTES, MAX_JSON_BYTES, MAX_PARAMETERS, MAX_WEIGHT_BYTES, THEME_FILE, ThemeError, type ThemeJson, validateThemeJson } from './schema';
 
+/** The folder URL of a theme: `path` (a folder, or its theme.json) resolved against `base`, ending with '/'. */
+export function themeFolderUrl(path: string, base?: string): string {
+  const url = new URL(path, base).href;
+  return url.endsWith('/') ? url : `${url.replace(/\/theme\.json$/, '')}/`;
+}
+
 export type ThemeReader = (path: string) => Promise<ArrayBuffer | Uint8Array>;
 export interface ThemeReaderSource {
   read: ThemeReader;
@@ -53,8 +59,7 @@ function urlFetcher(source: string | URL, fetchImpl: typeof fetch | undefined): 
   const loc = (globalThis as { location?: { href: string } }).location;
   let base: URL;
   try {
-    const s = String(source);
-    base = new URL(s.endsWith('/') ? s : `${s}/`, loc?.href);
+    base = new URL(themeFolderUrl(String(source), loc?.href));
   } catch {
     throw new ThemeError('fetch-failed', String(source), 'is not a valid URL');
   }
