@@ -317,7 +317,7 @@ describe('the game in Chromium', { timeout: 240_000 }, () => {
     await page.close();
   });
 
-  it('measures frame times while drawing (reported, not asserted)', async () => {
+  it('keeps animating while drawing: frame times reported, median frame under 100 ms (the model runs off the main thread)', async () => {
     const { page } = await openPage();
     await openStudio(page, 'alpha');
     await page.evaluate(() => {
@@ -353,6 +353,8 @@ describe('the game in Chromium', { timeout: 240_000 }, () => {
       lastLatencyMs: await page.evaluate(() => Math.round((window as any).doodle2photo.live.stats.lastLatencyMs)),
     };
     expect(frames.length).toBeGreaterThan(0);
+    // Generous (10 fps) so a loaded CI machine passes; a model blocking the main thread during the stroke does not.
+    expect(pick(0.5)).toBeLessThan(100);
     await page.close();
   });
 
