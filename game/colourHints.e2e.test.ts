@@ -14,39 +14,19 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, drawPath, LAUNCH_ARGS, photoCount as photos, waitForPhoto } from '../testkit/gamePage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ASSETS = path.join(ROOT, 'assets');
 const SHOES = path.join(ASSETS, 'themes/shoes/theme.json');
 const HINT_SHOES = existsSync(SHOES) && JSON.parse(await fs.readFile(SHOES, 'utf8')).config?.colourHints === true;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHOTO_TIMEOUT = 60_000;
 
 let server: ViteDevServer;
 let browser: Browser;
 let baseUrl: string;
 
-const photos = (page: Page) => page.evaluate(() => (window as any).doodle2photo?.live?.stats.photos ?? 0);
-async function settle(page: Page, after: number): Promise<void> {
-  await page.waitForFunction((n) => ((window as any).doodle2photo?.live?.stats.photos ?? 0) > n, after, { timeout: PHOTO_TIMEOUT });
-  let last = await photos(page);
-  for (;;) {
-    await page.waitForTimeout(600);
-    const now = await photos(page);
-    if (now === last) return;
-    last = now;
-  }
-}
-
-async function drawPath(page: Page, points: [number, number][]): Promise<void> {
-  const box = (await page.getByTestId('doodle-canvas').boundingBox())!;
-  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 6 });
-  await page.mouse.up();
-}
+const settle = (page: Page, after: number) => waitForPhoto(page, after, { timeout: PHOTO_TIMEOUT, settleMs: 600 });
 
 /** The photo canvas as RGB at 96×96. */
 async function photoPixels(page: Page): Promise<number[]> {

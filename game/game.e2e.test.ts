@@ -13,11 +13,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateThemeIndexFile, writeRandomTheme } from '../testkit/randomTheme';
+import { CHROMIUM, drawPath, LAUNCH_ARGS, photoCount, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHOTO_TIMEOUT = 60_000;
 /** The shipped themes (assets/); GAME_E2E_SHIPPED points the test at another public folder. */
 const SHIPPED_DIR = process.env.GAME_E2E_SHIPPED ?? path.join(ROOT, 'assets');
@@ -67,31 +66,7 @@ const meanAbsDiff = (a: number[], b: number[]) => {
   return d / ((a.length / 4) * 3);
 };
 
-/** Number of photos LiveCanvas has made so far (its stats). */
-const photoCount = (page: Page) => page.evaluate(() => (window as any).doodle2photo?.live?.stats.photos ?? 0);
-
-/** Waits until a photo newer than `after` arrived and no translation is pending (the drawing settled). */
-async function waitForPhoto(page: Page, after: number): Promise<number> {
-  await page.waitForFunction((n) => ((window as any).doodle2photo?.live?.stats.photos ?? 0) > n, after, { timeout: PHOTO_TIMEOUT });
-  // settle: the count stops changing for a while (the stroke-end translation is the last one)
-  let last = await photoCount(page);
-  for (;;) {
-    await page.waitForTimeout(700);
-    const now = await photoCount(page);
-    if (now === last) return now;
-    last = now;
-  }
-}
-
-/** Draws a polyline with real mouse moves on the doodle canvas (points in 0..1). */
-async function drawPath(page: Page, points: [number, number][], steps = 6): Promise<void> {
-  const box = (await page.getByTestId('doodle-canvas').boundingBox())!;
-  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps });
-  await page.mouse.up();
-}
+const waitForPhoto = (page: Page, after: number) => waitForPhotoSettled(page, after, { timeout: PHOTO_TIMEOUT, settleMs: 700 });
 
 const square: [number, number][] = [[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75], [0.25, 0.25]];
 const cross: [number, number][] = [[0.15, 0.5], [0.85, 0.5]];

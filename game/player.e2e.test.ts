@@ -18,12 +18,11 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundaryOf, inkMask, silhouetteOf } from './ui/challengeScore';
 import { startStaticServer, type StaticServer } from './widget/staticServer';
+import { CHROMIUM, drawPath as drawPathWith, LAUNCH_ARGS, photoCount, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const DOCS = path.join(ROOT, 'docs');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const GALLERY = path.join(ROOT, 'assets/themes/shoes/gallery');
 const HAS_SHOES = existsSync(path.join(ROOT, 'assets/themes/index.json')) && existsSync(path.join(GALLERY, '02-edges.png'));
 const TIMEOUT = 60_000;
@@ -69,28 +68,13 @@ function outlineOf(file: string, rays = 72): [number, number][] {
   return pts;
 }
 
-async function drawPath(page: Page, points: [number, number][], steps = 3): Promise<void> {
-  const box = (await page.getByTestId('doodle-canvas').boundingBox())!;
-  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps });
-  await page.mouse.up();
-}
+const drawPath = (page: Page, points: [number, number][], steps = 3) => drawPathWith(page, points, steps);
 
 const strokes = (page: Page) => page.evaluate(() => (window as any).doodle2photo?.live?.history.present.strokes.length ?? -1);
-const photos = (page: Page) => page.evaluate(() => (window as any).doodle2photo?.live?.stats.photos ?? 0);
-
-async function waitForPhoto(page: Page, after: number): Promise<void> {
-  await page.waitForFunction((n) => ((window as any).doodle2photo?.live?.stats.photos ?? 0) > n, after, { timeout: TIMEOUT });
-  let last = await photos(page);
-  for (;;) {
-    await page.waitForTimeout(400);
-    const now = await photos(page);
-    if (now === last) return;
-    last = now;
-  }
-}
+const photos = photoCount;
+const waitForPhoto = async (page: Page, after: number): Promise<void> => {
+  await waitForPhotoSettled(page, after, { timeout: TIMEOUT, settleMs: 400 });
+};
 
 async function openPage(viewport = { width: 1280, height: 860 }, extra: Parameters<Browser['newPage']>[0] = {}): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport, ...extra });

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ColourHint } from '../shared/colourHints';
 import { decodeFile, listFolder } from '../trainer/data/decode';
+import { fillFromBorder } from '../shared/pixels/masks';
 
 const PALETTE: [number, number, number][] = [
   [210, 30, 40], [30, 80, 200], [240, 200, 30], [40, 150, 60], [230, 110, 170], [240, 130, 20], [120, 60, 30], [250, 250, 245],
@@ -13,24 +14,7 @@ const PALETTE: [number, number, number][] = [
 
 /** Pixels enclosed by the ink: not reachable from the border without crossing a dark pixel. */
 function interior(gray: Float32Array, w: number, h: number): number[] {
-  const open = new Uint8Array(w * h);
-  const stack: number[] = [];
-  const push = (p: number) => {
-    if (!open[p] && gray[p] > 0.6) {
-      open[p] = 1;
-      stack.push(p);
-    }
-  };
-  for (let x = 0; x < w; x++) { push(x); push((h - 1) * w + x); }
-  for (let y = 0; y < h; y++) { push(y * w); push(y * w + w - 1); }
-  while (stack.length) {
-    const p = stack.pop()!;
-    const x = p % w, y = Math.floor(p / w);
-    if (x > 0) push(p - 1);
-    if (x < w - 1) push(p + 1);
-    if (y > 0) push(p - w);
-    if (y < h - 1) push(p + w);
-  }
+  const open = fillFromBorder(w, h, (p) => gray[p] > 0.6);
   const inside: number[] = [];
   for (let p = 0; p < w * h; p++) if (!open[p] && gray[p] > 0.6) inside.push(p);
   return inside;

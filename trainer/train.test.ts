@@ -145,6 +145,14 @@ describe('quality and hint options in the loop', () => {
     await expect(train(small(path.join(tmp, 'from-theme-bad'), { iters: 1, ngf: 8, initFrom: themeDir }), null, null, { backend: 'wasm', progress: silent, log: () => {} }))
       .rejects.toThrow(/different model \(ngf: 16 there, 8 here/);
   });
+  it('--init-from a theme keeps the fields flags cannot set (an imported layout) and takes D\'s shape from the flags', async () => {
+    const themeDir = path.join(tmp, 'imported-theme');
+    await writeRandomTheme(themeDir, { size: 32, ngf: 16, ndf: 64, nLayersD: 2, norm: 'instance', normAffine: true, innermostNorm: true, normEpsilon: 1e-3 }, { gallery: 1 });
+    const out = path.join(tmp, 'from-imported-theme');
+    await train(small(out, { iters: 1, norm: 'instance', initFrom: themeDir }), null, null, { backend: 'wasm', progress: silent, log: () => {} });
+    const { state } = await readCheckpointState(out);
+    expect(state.config).toMatchObject({ ngf: 16, ndf: 8, norm: 'instance', normAffine: true, innermostNorm: true, normEpsilon: 1e-3 });
+  });
 });
 
 describe('learning-rate schedule', () => {

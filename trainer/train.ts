@@ -115,11 +115,16 @@ async function writeSamples(runDir: string, model: Pix2PixModel, fixed: HintedSa
   await writeSampleGrid(path.join(runDir, SAMPLES_DIR, `step-${String(step).padStart(7, '0')}.png`), rows, size);
 }
 
-/** The config keys where two model configs differ, as "key: there, here" sentences. */
-function configDifferences(there: ModelConfig, here: ModelConfig): string {
-  const keys = [...new Set([...Object.keys(there), ...Object.keys(here)])] as (keyof ModelConfig)[];
-  return keys.filter((k) => JSON.stringify(there[k]) !== JSON.stringify(here[k]))
-    .map((k) => `${k}: ${JSON.stringify(there[k])} there, ${JSON.stringify(here[k])} here`).join('; ');
+/**
+ * The model-flag keys (those of `flags`) where a source model differs, as
+ * "key: there, here" sentences. Fields flags cannot set (an imported
+ * generator's innermostNorm, normAffine, normEpsilon) are the source's own and
+ * are kept: the fine-tuned model is built from the source's config.
+ */
+function configDifferences(there: ModelConfig, flags: ModelConfig): string {
+  return (Object.keys(flags) as (keyof ModelConfig)[])
+    .filter((k) => JSON.stringify(there[k]) !== JSON.stringify(flags[k]))
+    .map((k) => `${k}: ${JSON.stringify(there[k])} there, ${JSON.stringify(flags[k])} here`).join('; ');
 }
 
 /**
@@ -130,9 +135,11 @@ function configDifferences(there: ModelConfig, here: ModelConfig): string {
 async function initFromTheme(dir: string, config: ModelConfig, options: TrainOptions, ctx: TrainContext): Promise<{ model: Pix2PixModel; stages: TrainingStage[] }> {
   const { theme, model: themeModel } = await loadTheme(folderSource(dir));
   try {
-    const differing = configDifferences(validateConfig(theme.config), config);
+    // The discriminator starts fresh, so its shape is the flags' (a theme records the ndf it was trained with).
+    const source = validateConfig({ ...theme.config, ndf: config.ndf, nLayersD: config.nLayersD });
+    const differing = configDifferences(source, config);
     if (differing) throw new CheckpointError(`--init-from ${dir}: that theme is a different model (${differing}). Use the same model flags as the theme (its theme.json "config").`);
-    const model = new Pix2PixModel(config, hyperFrom(options), options.seed);
+    const model = new Pix2PixModel(source, hyperFrom(options), options.seed);
     model.generator.setWeights(themeModel.getWeights());
     model.resetEma();
     ctx.log(`initialised G from theme ${theme.name} (${dir}); D and the optimizers start fresh`);
@@ -148,11 +155,10 @@ async function initFromRun(runDir: string, config: ModelConfig, options: TrainOp
   if (await fs.stat(path.join(runDir, THEME_FILE)).then((st) => st.isFile(), () => false)) return initFromTheme(runDir, config, options, ctx);
   const { model, state, missing } = await loadTrainingCheckpoint(runDir, hyperFrom(options));
   if (missing.length) ctx.log(`${runDir} has no ${missing.join(', ')}`);
-  const differing = (Object.keys(config) as (keyof ModelConfig)[]).filter((k) => state.config[k] !== config[k]);
-  if (differing.length) {
+  const differing = configDifferences(state.config, config);
+  if (differing) {
     model.dispose();
-    const list = differing.map((k) => `${k}: ${JSON.stringify(state.config[k])} there, ${JSON.stringify(config[k])} here`).join('; ');
-    throw new CheckpointError(`--init-from ${runDir}: that run is a different model (${list}). Use the same model flags as that run.`);
+    throw new CheckpointError(`--init-from ${runDir}: that run is a different model (${differing}). Use the same model flags as that run.`);
   }
   ctx.log(`initialised from ${runDir} (its step ${state.step})`);
   const stages = [...(await stagesBefore(state)), { run: runDir, iterations: state.step, seconds: state.seconds, dataset: state.dataset.description }];
@@ -163,7 +169,8 @@ async function initFromRun(runDir: string, config: ModelConfig, options: TrainOp
 export async function train(options: TrainOptions, resume: CheckpointState | null, resumeDir: string | null, ctx: TrainContext): Promise<TrainResult> {
   const runDir = options.out;
   await fs.mkdir(path.join(runDir, SAMPLES_DIR), { recursive: true });
-  const config = modelConfigFrom(options);
+  // The flags' config; once a model exists, its own (a resumed or fine-tuned model may carry fields flags cannot set).
+  let config = modelConfigFrom(options);
 
   const open = ctx.openData ?? openDataset;
   // What the training stream needs from any dataset (the main one and --extra-photos).
@@ -200,6 +207,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   } else {
     model = new Pix2PixModel(config, hyperFrom(options), options.seed);
   }
+  config = model.config;
 
   // Fixed, un-augmented examples for the sample grids: validation data when the dataset has it.
   const fixedSource = await open(evaluationDatasetOptions(options, {

@@ -23,25 +23,23 @@ function distanceToSegment(p: { x: number; y: number }, a: StrokePoint, b: Strok
   return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
 }
 
-/** Whether an eraser stroke covers a point (both in pixels of a side×side canvas). */
-function erased(eraser: Stroke, p: { x: number; y: number }, side: number): boolean {
-  const pts = eraser.points.map((q) => ({ ...q, x: q.x * side, y: q.y * side }));
-  if (pts.length === 1) return Math.hypot(p.x - pts[0].x, p.y - pts[0].y) <= segmentWidthPx(eraser, eraser.points[0], eraser.points[0], side) / 2;
-  for (let i = 1; i < pts.length; i++) {
-    const half = segmentWidthPx(eraser, eraser.points[i - 1], eraser.points[i], side) / 2;
-    if (distanceToSegment(p, pts[i - 1], pts[i]) <= half) return true;
-  }
-  return false;
+/** An eraser stroke's segments in pixels of a side×side canvas, each with its half width (a dot is one zero-length segment). */
+function eraserSegments(eraser: Stroke, side: number): { a: StrokePoint; b: StrokePoint; half: number }[] {
+  const px = eraser.points.map((q) => ({ ...q, x: q.x * side, y: q.y * side }));
+  if (px.length === 1) return [{ a: px[0], b: px[0], half: segmentWidthPx(eraser, eraser.points[0], eraser.points[0], side) / 2 }];
+  return px.slice(1).map((b, i) => ({ a: px[i], b, half: segmentWidthPx(eraser, eraser.points[i], eraser.points[i + 1], side) / 2 }));
 }
 
 /** The hints of a drawing's strokes, in pixels of a side×side edge image. */
 export function hintsFromStrokes(strokes: readonly Stroke[], side: number): ColourHint[] {
   const hints: ColourHint[] = [];
+  // Each eraser stroke's segments, computed once: segments[k] for strokes[k].
+  const segments = strokes.map((s) => (s.tool === 'eraser' ? eraserSegments(s, side) : []));
   strokes.forEach((stroke, k) => {
     if (!isColourStroke(stroke) || !stroke.rgb || !stroke.points.length) return;
-    const later = strokes.slice(k + 1).filter((s) => s.tool === 'eraser');
+    const later = segments.slice(k + 1).flat();
     const radius = Math.max(0.5, (stroke.width * side) / 2);
-    const keep = (p: { x: number; y: number }) => !later.some((e) => erased(e, p, side));
+    const keep = (p: { x: number; y: number }) => !later.some((seg) => distanceToSegment(p, seg.a, seg.b) <= seg.half);
     let last: { x: number; y: number } | null = null;
     stroke.points.forEach((q, i) => {
       const p = { x: q.x * side, y: q.y * side };

@@ -22,6 +22,7 @@
  * (tests: challengeScore.test.ts on the shipped galleries, and the browser test).
  * Pure logic on masks: no DOM.
  */
+import { fillFromBorder } from '../../shared/pixels/masks';
 
 export const SCORE_SIDE = 64;
 /** Pixels (at SCORE_SIDE) a line may be off and still count as on the target's line. */
@@ -142,28 +143,7 @@ export function dilate(mask: Uint8Array, side: number, r: number): Uint8Array {
 /** What the lines enclose, lines included: everything not reachable from the border without crossing a line (gaps of a pixel closed). */
 export function silhouetteOf(lines: Uint8Array, side: number): Uint8Array {
   const walls = dilate(lines, side, 1);
-  const outside = new Uint8Array(side * side);
-  const stack: number[] = [];
-  const push = (i: number) => {
-    if (!walls[i] && !outside[i]) {
-      outside[i] = 1;
-      stack.push(i);
-    }
-  };
-  for (let i = 0; i < side; i++) {
-    push(i);
-    push((side - 1) * side + i);
-    push(i * side);
-    push(i * side + side - 1);
-  }
-  while (stack.length) {
-    const i = stack.pop()!;
-    const x = i % side, y = (i - x) / side;
-    if (x > 0) push(i - 1);
-    if (x < side - 1) push(i + 1);
-    if (y > 0) push(i - side);
-    if (y < side - 1) push(i + side);
-  }
+  const outside = fillFromBorder(side, side, (i) => !walls[i]);
   const sil = new Uint8Array(side * side);
   for (let i = 0; i < sil.length; i++) sil[i] = outside[i] ? 0 : 1;
   return sil;

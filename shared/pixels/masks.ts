@@ -195,3 +195,29 @@ export function mapSkeleton(
   }
   return out;
 }
+
+/**
+ * The pixels reachable from the image border through pixels that `passable`
+ * accepts (4-connected flood fill): the outside of the closed shapes. 1 = reached.
+ */
+export function fillFromBorder(w: number, h: number, passable: (i: number) => boolean): Uint8Array {
+  const reached = new Uint8Array(w * h);
+  const stack: number[] = [];
+  const push = (i: number) => {
+    if (!reached[i] && passable(i)) {
+      reached[i] = 1;
+      stack.push(i);
+    }
+  };
+  for (let x = 0; x < w; x++) { push(x); push((h - 1) * w + x); }
+  for (let y = 0; y < h; y++) { push(y * w); push(y * w + w - 1); }
+  while (stack.length) {
+    const j = stack.pop()!;
+    const x = j % w, y = (j - x) / w;
+    if (x > 0) push(j - 1);
+    if (x < w - 1) push(j + 1);
+    if (y > 0) push(j - w);
+    if (y < h - 1) push(j + w);
+  }
+  return reached;
+}

@@ -1,6 +1,6 @@
 /** Photo → edge map: Canny or XDoG with per-image thresholds, plus the silhouette of an object on a plain background. */
 import { canny, cannyFromGradient, gaussianBlur, nonMaxSuppress, type Pixels, sobel, toGray } from './filters';
-import { removeSmallComponents, thin } from './masks';
+import { fillFromBorder, removeSmallComponents, thin } from './masks';
 
 export interface PhotoEdgeOptions {
   /** 'canny' (default) or 'xdog' (difference of Gaussians, sketch-like). */
@@ -65,24 +65,7 @@ export function silhouetteOutline(rgb: Pixels, w: number, h: number, channels: n
   const { colour, uniform } = borderColour(rgb, w, h, channels);
   if (uniform < PLAIN_BACKGROUND_FRACTION) return null;
   const cc = Math.min(channels, 3);
-  const bg = new Uint8Array(w * h);
-  const stack: number[] = [];
-  const tryPush = (i: number) => {
-    if (!bg[i] && colourDistance(rgb, i * channels, cc, colour) < BACKGROUND_TOLERANCE) {
-      bg[i] = 1;
-      stack.push(i);
-    }
-  };
-  for (let x = 0; x < w; x++) { tryPush(x); tryPush((h - 1) * w + x); }
-  for (let y = 0; y < h; y++) { tryPush(y * w); tryPush(y * w + w - 1); }
-  while (stack.length) {
-    const j = stack.pop()!;
-    const x = j % w, y = (j - x) / w;
-    if (x > 0) tryPush(j - 1);
-    if (x < w - 1) tryPush(j + 1);
-    if (y > 0) tryPush(j - w);
-    if (y < h - 1) tryPush(j + w);
-  }
+  const bg = fillFromBorder(w, h, (i) => colourDistance(rgb, i * channels, cc, colour) < BACKGROUND_TOLERANCE);
   // Drop specks of "object" (noise, JPEG ringing) before taking the boundary.
   const obj = new Uint8Array(w * h);
   for (let i = 0; i < obj.length; i++) obj[i] = bg[i] ? 0 : 1;

@@ -1,0 +1,37 @@
+/**
+ * What the browser tests of the game and the widget share: the Chromium to
+ * launch, a real-mouse stroke on the doodle canvas, and waiting for the live
+ * canvas to settle on a new photo.
+ */
+import type { Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Number of photos the page's LiveCanvas has made so far (its stats). */
+export const photoCount = (page: Page): Promise<number> => page.evaluate(() => (window as any).doodle2photo?.live?.stats.photos ?? 0);
+
+/**
+ * Waits until a photo newer than `after` arrived and the count then stays put
+ * for `settleMs` (the stroke-end translation is the last one); returns the count.
+ */
+export async function waitForPhoto(page: Page, after: number, opts: { timeout: number; settleMs: number }): Promise<number> {
+  await page.waitForFunction((n) => ((window as any).doodle2photo?.live?.stats.photos ?? 0) > n, after, { timeout: opts.timeout });
+  let last = await photoCount(page);
+  for (;;) {
+    await page.waitForTimeout(opts.settleMs);
+    const now = await photoCount(page);
+    if (now === last) return now;
+    last = now;
+  }
+}
+
+/** Draws a polyline (points in 0..1 of the doodle canvas) with real mouse moves. */
+export async function drawPath(page: Page, points: [number, number][], steps = 6): Promise<void> {
+  const box = (await page.getByTestId('doodle-canvas').boundingBox())!;
+  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps });
+  await page.mouse.up();
+}
