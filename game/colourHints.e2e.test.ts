@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, drawPath, LAUNCH_ARGS, photoCount as photos, waitForPhoto } from '../testkit/gamePage';
+import { CHROMIUM, drawPath, LAUNCH_ARGS, photoCount as photos, readCanvas, waitForPhoto } from '../testkit/gamePage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ASSETS = path.join(ROOT, 'assets');
@@ -29,16 +29,7 @@ let baseUrl: string;
 const settle = (page: Page, after: number) => waitForPhoto(page, after, { timeout: PHOTO_TIMEOUT, settleMs: 600 });
 
 /** The photo canvas as RGB at 96×96. */
-async function photoPixels(page: Page): Promise<number[]> {
-  return page.evaluate(() => {
-    const src = document.querySelector('[data-testid="photo-canvas"]') as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = c.height = 96;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(src, 0, 0, 96, 96);
-    return Array.from(ctx.getImageData(0, 0, 96, 96).data).filter((_, i) => i % 4 !== 3);
-  });
-}
+const photoPixels = async (page: Page) => (await readCanvas(page, 'photo-canvas', 96)).filter((_, i) => i % 4 !== 3);
 
 /** Object pixels: not near-white paper. */
 const objectPixels = (px: number[]) => {

@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateThemeIndexFile, writeRandomTheme } from '../testkit/randomTheme';
-import { CHROMIUM, drawPath, LAUNCH_ARGS, photoCount, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
+import { CHROMIUM, drawPath, LAUNCH_ARGS, photoCount, readCanvas, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -32,21 +32,6 @@ let browser: Browser;
 let baseUrl: string;
 let publicDir: string;
 const report: Record<string, unknown> = {};
-
-/** The photo canvas as RGBA bytes at a fixed size (drawImage works for any canvas). */
-async function readCanvas(page: Page, testid: string, side = 64): Promise<number[]> {
-  return page.evaluate(
-    ({ testid, side }) => {
-      const src = document.querySelector(`[data-testid="${testid}"]`) as HTMLCanvasElement;
-      const c = document.createElement('canvas');
-      c.width = c.height = side;
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(src, 0, 0, side, side);
-      return Array.from(ctx.getImageData(0, 0, side, side).data);
-    },
-    { testid, side },
-  );
-}
 
 const stats = (px: number[]) => {
   let sum = 0;

@@ -18,7 +18,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundaryOf, inkMask, silhouetteOf } from './ui/challengeScore';
 import { startStaticServer, type StaticServer } from './widget/staticServer';
-import { CHROMIUM, drawPath as drawPathWith, LAUNCH_ARGS, photoCount, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
+import { CHROMIUM, drawPath as drawPathWith, LAUNCH_ARGS, photoCount, readCanvas, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -111,18 +111,6 @@ function scribble(seed: number, n = 24): [number, number][] {
   let s = seed >>> 0;
   const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
   return Array.from({ length: n }, () => [0.1 + 0.8 * r(), 0.1 + 0.8 * r()] as [number, number]);
-}
-
-/** Canvas pixels (RGBA) read back at side². */
-async function readCanvas(page: Page, testid: string, side = 64): Promise<number[]> {
-  return page.evaluate(({ testid, side }) => {
-    const src = document.querySelector(`[data-testid="${testid}"]`) as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = c.height = side;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(src, 0, 0, side, side);
-    return Array.from(ctx.getImageData(0, 0, side, side).data);
-  }, { testid, side });
 }
 
 describe.runIf(HAS_SHOES)('the built game, as a player finds it', { timeout: 180_000 }, () => {

@@ -35,3 +35,15 @@ export async function drawPath(page: Page, points: [number, number][], steps = 6
   for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps });
   await page.mouse.up();
 }
+
+/** A canvas's pixels (RGBA) read back at side×side (drawImage works for any canvas, WebGL included). */
+export async function readCanvas(page: Page, testid: string, side = 64): Promise<number[]> {
+  return page.evaluate(({ testid, side }) => {
+    const src = document.querySelector(`[data-testid="${testid}"]`) as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = c.height = side;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0, side, side);
+    return Array.from(ctx.getImageData(0, 0, side, side).data);
+  }, { testid, side });
+}
