@@ -10,6 +10,14 @@ describe('themeFolderUrl: one rule for a theme folder', () => {
     expect(themeFolderUrl('cats/theme.json', base)).toBe('https://cdn.example/themes/cats/');
     expect(themeFolderUrl('https://other.example/t/shoes')).toBe('https://other.example/t/shoes/');
   });
+  it('resolves against a page too, keeps a query, and throws on what cannot be a URL', () => {
+    const page = 'https://example.org/blog/post.html';
+    expect(themeFolderUrl('themes/cats', page)).toBe('https://example.org/blog/themes/cats/');
+    expect(themeFolderUrl('/themes/cats/', page)).toBe('https://example.org/themes/cats/');
+    expect(themeFolderUrl('https://cdn.example/t/shoes/theme.json', page)).toBe('https://cdn.example/t/shoes/');
+    expect(themeFolderUrl('../x/?v=3', page)).toBe('https://example.org/x/?v=3');
+    expect(() => themeFolderUrl('http://', page)).toThrow();
+  });
 });
 
 describe('resolveThemeIndex: the lenient reader the game and the widget share', () => {

@@ -6,7 +6,8 @@
  * folder URLs (one rule: themeFolderUrl), skipping a malformed entry with a
  * reason instead of failing the whole list.
  */
-import { isObject, isSafeRelativePath, str, ThemeError, themeFolderUrl } from './theme';
+// schema only: the game's first chunk reads the index, and the theme loader would pull TensorFlow.js into it.
+import { isObject, isSafeRelativePath, str, ThemeError, themeFolderUrl } from './theme/schema';
 
 export { themeFolderUrl };
 

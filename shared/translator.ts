@@ -23,7 +23,9 @@ import * as tf from '@tensorflow/tfjs';
 import { normalizeDoodle } from './doodleFraming';
 import { type ColourHint, checkHints, frameHints, type Framing, letterboxFraming, renderHintChannels } from './colourHints';
 import { HINT_CHANNELS } from './config';
-import { loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
+import { type Frame, loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
+
+export type { Frame };
 import { drawOnGpu } from './translatorGpu';
 import { BadInputError } from './errors';
 import { fromModelRange, fromUnitRange } from './image';
@@ -45,8 +47,6 @@ export type BrowserImage = Exclude<Parameters<typeof tf.browser.fromPixels>[0], 
  * - a browser image source.
  */
 export type TranslatorInput = tf.Tensor | PixelImage | BrowserImage;
-
-export type Frame = 'letterbox' | 'doodle';
 
 export interface TranslatorOptions extends ReadOptions {
   /** How to fit inputs to the model size. Default: the theme's `input.frame`, else letterbox. */

@@ -16,8 +16,8 @@ import type { InitResult } from './engine/protocol';
 import { beginStroke, clampPenSize, defaultBrush, extendStroke } from './geometry';
 import { COLOUR_MARK_ALPHA, hintsFromStrokes, isColourStroke } from './colourStrokes';
 import { checkHints, type Framing } from '../../shared/colourHints';
+import { themeFolderUrl } from '../../shared/theme/schema';
 import { History, type Drawing } from './history';
-import { themeFolderUrl } from './themeUrl';
 import { context2d, createCanvas, PAPER, Rasterizer, type AnyCanvas, type Background } from './rasterizer';
 import type { ScheduledClient } from './scheduler';
 import type {
@@ -169,7 +169,7 @@ export class LiveCanvas {
     const request = ++this.themeRequest;
     let absolute: string;
     try {
-      absolute = themeFolderUrl(url);
+      absolute = themeFolderUrl(url, typeof document !== 'undefined' ? document.baseURI : undefined);
     } catch {
       this.events.emit('error', { code: 'THEME_LOAD_FAILED', message: `"${url}" is not a valid theme URL` });
       return null;

@@ -8,6 +8,18 @@ import { QUANTIZE_MODES, type QuantizeMode } from '../quantize';
 import { BadInputError } from '../errors';
 
 export const THEME_FILE = 'theme.json';
+
+/**
+ * The one rule for where a theme lives: `path` (a folder, or its theme.json)
+ * resolved against `base`, as an absolute folder URL ending with '/'. A query
+ * stays (a cache-busting `?v=3`); the theme's files resolve against the folder.
+ * Throws on what cannot be a URL.
+ */
+export function themeFolderUrl(path: string, base?: string): string {
+  const url = new URL(path, base);
+  url.pathname = url.pathname.replace(/\/theme\.json$/, '/').replace(/\/?$/, '/');
+  return url.href;
+}
 export const MODEL_FILE = 'model.json';
 export const THEME_FORMAT = 'doodle2photo-theme';
 export const THEME_VERSION = 1;
@@ -21,6 +33,10 @@ export const MAX_ACTIVATION_BYTES = 1024 * 1024 * 1024;
 export const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
 export type Direction = 'AtoB' | 'BtoA';
+
+/** How a drawing is fitted to the model's square: letterboxed as it is (A|B pairs), or framed like a doodle (normalizeDoodle). */
+export const FRAMES = ['letterbox', 'doodle'] as const;
+export type Frame = (typeof FRAMES)[number];
 
 export interface ThemeMetrics {
   l1: number;
@@ -86,7 +102,7 @@ export interface ThemeJson {
    * the side; negative zooms in so the outline overflows the frame, for training photos cropped
    * inside the object (cat faces).
    */
-  input?: { frame?: 'letterbox' | 'doodle'; strokeWidth?: number; margin?: number };
+  input?: { frame?: Frame; strokeWidth?: number; margin?: number };
 }
 
 export type ThemeErrorCode =
@@ -186,7 +202,7 @@ export function themeProblems(json: unknown): string[] {
   }
   if (json.input !== undefined) {
     const i = json.input;
-    const ok = isObject(i) && (i.frame === undefined || i.frame === 'letterbox' || i.frame === 'doodle') &&
+    const ok = isObject(i) && (i.frame === undefined || (FRAMES as readonly unknown[]).includes(i.frame)) &&
       (i.strokeWidth === undefined || isNonNegNumber(i.strokeWidth)) && (i.margin === undefined || (typeof i.margin === 'number' && Math.abs(i.margin) <= MAX_DOODLE_MARGIN));
     need(ok, `"input" must be {frame?: "letterbox"|"doodle", strokeWidth?: number, margin?: number from -${MAX_DOODLE_MARGIN} to ${MAX_DOODLE_MARGIN}}`);
   }

@@ -4,13 +4,7 @@
  */
 import { type WeightSpec } from '../quantize';
 import { checkSpecs, checkTopology, checkTopologyInput, fmtBytes, manifestSpecs, nonFiniteWeight } from './manifest';
-import { MAX_ACTIVATION_BYTES, MAX_JSON_BYTES, MAX_PARAMETERS, MAX_WEIGHT_BYTES, THEME_FILE, ThemeError, type ThemeJson, validateThemeJson } from './schema';
-
-/** The folder URL of a theme: `path` (a folder, or its theme.json) resolved against `base`, ending with '/'. */
-export function themeFolderUrl(path: string, base?: string): string {
-  const url = new URL(path, base).href;
-  return url.endsWith('/') ? url : `${url.replace(/\/theme\.json$/, '')}/`;
-}
+import { MAX_ACTIVATION_BYTES, MAX_JSON_BYTES, MAX_PARAMETERS, MAX_WEIGHT_BYTES, THEME_FILE, ThemeError, themeFolderUrl, type ThemeJson, validateThemeJson } from './schema';
 
 export type ThemeReader = (path: string) => Promise<ArrayBuffer | Uint8Array>;
 export interface ThemeReaderSource {

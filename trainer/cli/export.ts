@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { DOODLE_MARGIN, MAX_DOODLE_MARGIN } from '../../shared/doodleFraming';
 import { QUANTIZE_MODES } from '../../shared/quantize';
+import { FRAMES } from '../../shared/theme/schema';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { exportTheme, type ExportOptions } from '../themes/exportTheme';
 import { parseChoice, parseIntFlag, parseNumberFlag, runCli, withUsageExit } from './common';
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
     .option('--gallery <n>', 'validation examples in gallery/', parseIntFlag('gallery'), 12)
     .option('--limit <n>', 'evaluate at most N validation images', parseIntFlag('limit'))
     .option('--metric-size <n>', 'compute metrics at this side', parseIntFlag('metric-size'))
-    .addOption(new Option('--frame <frame>', 'how the game frames drawings for this theme').argParser(parseChoice('frame', ['letterbox', 'doodle'] as const)))
+    .addOption(new Option('--frame <frame>', 'how the game frames drawings for this theme').argParser(parseChoice('frame', FRAMES)))
     .option('--margin <f>', `margin around a framed doodle, as a fraction of the side (default ${DOODLE_MARGIN}); negative zooms in so the outline overflows the frame, for data cropped inside the object (cat faces)`, parseNumberFlag('margin', { min: -MAX_DOODLE_MARGIN, max: MAX_DOODLE_MARGIN }))
     .option('--stroke-width <px>', 'stroke width (model pixels) to redraw doodles at', parseNumberFlag('stroke-width', { min: 1 }))
     .option('--index <file>', 'themes index to update (default: index.json beside the theme folder)')

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Translator, type Frame } from '../../shared/translator';
+import { FRAMES } from '../../shared/theme/schema';
 import { checkHints, type ColourHint, HintError, paintHints } from '../../shared/colourHints';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { decodeFile, describeDecodeError, listFolder } from '../data/decode';
@@ -97,7 +98,7 @@ async function main(): Promise<number> {
     .addOption(
       new Option('--frame <frame>', 'auto: A|B pairs letterboxed, other images framed as doodles (unless the theme says otherwise)')
         .default('auto')
-        .argParser(parseChoice('frame', ['auto', 'letterbox', 'doodle'] as const)),
+        .argParser(parseChoice('frame', ['auto', ...FRAMES] as const)),
     )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
     .option('--hints <file>', 'colour-hint themes: a JSON file of dabs {x, y, radius, rgb: [r, g, b]} in the input image\'s pixels — one list for every input, or {"<image file name>": [...]}')

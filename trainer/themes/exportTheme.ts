@@ -15,7 +15,7 @@ import type { ModelConfig } from '../../shared/config';
 import { ssim } from '../../shared/metrics';
 import type { QuantizeMode, TensorReport } from '../../shared/quantize';
 import { Rng } from '../../shared/random';
-import { loadTheme, type ThemeJson } from '../../shared/theme';
+import { type Frame, loadTheme, type ThemeJson } from '../../shared/theme';
 import { memorySource, packTheme, themeFileMap, type ThemeMeta } from '../../shared/themePack';
 import { Translator } from '../../shared/translator';
 import { loadCheckpoint, stagesBefore } from '../checkpoint';
@@ -48,7 +48,7 @@ export interface ExportOptions {
   /** Evaluate at most this many validation images (default all). */
   evalLimit?: number;
   metricSize?: number;
-  frame?: 'letterbox' | 'doodle';
+  frame?: Frame;
   strokeWidth?: number;
   /** Doodle framing margin (see normalizeDoodle); negative zooms in. */
   margin?: number;
