@@ -142,7 +142,7 @@ describe('checkpoint parts (issue 20 item 3)', () => {
   it('--resume on an imported run says to fine-tune it with --init-from', async () => {
     const { main } = await import('./cli/train');
     const imported = path.join(tmp, 'imported');
-    await expect(main(['node', 'train.ts', '--resume', imported])).rejects.toThrow(/holds an imported generator .* fine-tune it with --init-from/);
+    await expect(main(['--resume', imported])).rejects.toThrow(/holds an imported generator .* fine-tune it with --init-from/);
   });
 });
 

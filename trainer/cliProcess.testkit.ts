@@ -1,9 +1,13 @@
 /**
- * Test helper: the train CLI as a real child process (signals and kill -9 hit
- * the training process itself: node --import tsx, not the tsx wrapper).
+ * Test helpers for the CLIs: a command in this process (bad input, normal
+ * runs: what a child process would add is only startup time), or as a real
+ * child process where the process itself is under test (signals and kill -9
+ * hit the training process itself: node --import tsx, not the tsx wrapper;
+ * the exit code a shell sees).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { runCommand, type CommandMain } from './cli/common';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const TRAIN_CLI = path.join(ROOT, 'trainer/cli/train.ts');
@@ -60,4 +64,35 @@ export async function runCli(script: string, args: string[]): Promise<{ code: nu
   const run = startCli(script, args);
   const code = await run.done;
   return { code, output: run.output() };
+}
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command's main in this process as its CLI would (runCommand: one line
+ * and an exit code for an error), capturing what it writes to stdout and stderr.
+ */
+export async function runInProcess(name: string, main: CommandMain, args: readonly string[]): Promise<CommandResult> {
+  let stdout = '';
+  let stderr = '';
+  const { write: outWrite } = process.stdout;
+  const { write: errWrite } = process.stderr;
+  const capture = (append: (text: string) => void) =>
+    ((chunk: string | Uint8Array) => {
+      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = capture((t) => (stdout += t));
+  process.stderr.write = capture((t) => (stderr += t));
+  try {
+    const code = await runCommand(name, () => main(args), (t) => (stderr += t));
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = outWrite;
+    process.stderr.write = errWrite;
+  }
 }

@@ -1,4 +1,7 @@
-import { CommanderError, type Command } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BACKEND_CHOICES } from '../backend';
 import { BadInputError } from '../../shared/errors';
 import { fsError, isFsProblem } from '../io/fsErrors';
 
@@ -56,6 +59,31 @@ export async function runCommand(name: string, main: () => Promise<number | void
 export async function runCli(name: string, main: () => Promise<number | void>): Promise<void> {
   process.exitCode = await runCommand(name, main);
 }
+
+/** A command's main: its arguments (without node and the script) in, its exit code out. Tests call it in process. */
+export type CommandMain = (args: readonly string[]) => Promise<number | void>;
+
+/**
+ * Runs `main` with the command line when `moduleUrl` is the script node was
+ * started with (npm run NAME), and does nothing when a test imports the module.
+ */
+export async function runIfEntry(name: string, moduleUrl: string, main: CommandMain): Promise<void> {
+  const script = process.argv[1];
+  if (script && path.resolve(script) === fileURLToPath(moduleUrl)) await runCli(name, () => main(process.argv.slice(2)));
+}
+
+/** A command with one-line usage errors (exit 2): every CLI starts here. */
+export function newCommand(name: string, description: string): Command {
+  return withUsageExit(new Command(name)).description(description);
+}
+
+/** The flags several commands share, each declared once. */
+export const COMMON_FLAGS = {
+  backend: () => new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)),
+  json: () => new Option('--json', 'print the result as one JSON object'),
+  theme: () => new Option('--theme <dir>', 'theme folder (with theme.json)').makeOptionMandatory(),
+  checkpoint: () => new Option('--checkpoint <dir>', 'run folder (or its checkpoint/ folder)').makeOptionMandatory(),
+};
 
 export function parseIntFlag(name: string) {
   return (value: string): number => {

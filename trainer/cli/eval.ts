@@ -2,13 +2,13 @@
  * npm run eval -- --theme DIR --data DIR [--split val] [--format aligned|photos] [--size N] [--limit N] [--backend B] [--json]
  * Scores a theme on a dataset split with the metrics of DESIGN.md; --json prints one JSON object.
  */
-import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
+import { Option } from 'commander';
+import { selectBackend, type BackendChoice } from '../backend';
 import type { DatasetFormat } from '../data';
 import { evaluate, hintFidelity, openEvalDataset, roundMetrics } from '../themes/evaluate';
 import { folderSource } from '../themes/folderSource';
 import { Translator } from '../../shared/translator';
-import { parseChoice, parseIntFlag, runCli, UsageError, withUsageExit } from './common';
+import { COMMON_FLAGS, newCommand, parseChoice, parseIntFlag, runIfEntry, UsageError } from './common';
 
 interface EvalFlags {
   theme: string;
@@ -22,19 +22,18 @@ interface EvalFlags {
   json?: boolean;
 }
 
-async function main(): Promise<number> {
-  const program = withUsageExit(new Command('eval'))
-    .description('Score a theme on an aligned (or photos) dataset split: l1, ssim, psnr, sharpness, edgeF1, ms per image.')
-    .requiredOption('--theme <dir>', 'theme folder (with theme.json)')
+export async function main(args: readonly string[]): Promise<number> {
+  const program = newCommand('eval', 'Score a theme on an aligned (or photos) dataset split: l1, ssim, psnr, sharpness, edgeF1, ms per image.')
+    .addOption(COMMON_FLAGS.theme())
     .requiredOption('--data <dir>', 'dataset folder (with val/ or train/)')
     .addOption(new Option('--split <split>', 'which split').default('val').argParser(parseChoice('split', ['train', 'val'] as const)))
     .addOption(new Option('--format <format>', 'dataset format').default('aligned').argParser(parseChoice('format', ['aligned', 'photos'] as const)))
     .option('--size <n>', 'compute metrics at this side (outputs and targets resized), default the model size', parseIntFlag('size'))
     .option('--limit <n>', 'evaluate at most N images', parseIntFlag('limit'))
     .option('--hints <n>', 'colour-hint themes: also measure hint fidelity with N hints taken from each target photo (colour error under the hints, over the object and overall, with and without them)', parseIntFlag('hints'))
-    .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
-    .option('--json', 'print one JSON object')
-    .parse();
+    .addOption(COMMON_FLAGS.backend())
+    .addOption(COMMON_FLAGS.json())
+    .parse(args, { from: 'user' });
   const flags = program.opts<EvalFlags>();
   const log = (msg: string) => {
     if (!flags.json) process.stderr.write(`${msg}\n`);
@@ -74,4 +73,4 @@ async function main(): Promise<number> {
   }
 }
 
-void runCli('eval', main);
+await runIfEntry('eval', import.meta.url, main);

@@ -3,10 +3,9 @@
  * Writes our generator as a reference pix2pix state_dict (latest_net_G.pth), and with a
  * folder --out also the discriminator (latest_net_D.pth), for the PyTorch reference code.
  */
-import { Command } from 'commander';
 import { selectBackend } from '../backend';
 import { exportPth } from '../interop/pix2pixPth';
-import { runCli, withUsageExit } from './common';
+import { COMMON_FLAGS, newCommand, runIfEntry } from './common';
 
 interface ExportPthFlags {
   checkpoint: string;
@@ -15,14 +14,13 @@ interface ExportPthFlags {
   json?: boolean;
 }
 
-async function main(): Promise<number> {
-  const program = withUsageExit(new Command('export-pth'))
-    .description('Write a checkpoint as PyTorch .pth state_dicts for the reference pix2pix (junyanz/pytorch-CycleGAN-and-pix2pix).')
-    .requiredOption('--checkpoint <dir>', 'run folder (or its checkpoint/ folder)')
+export async function main(args: readonly string[]): Promise<number> {
+  const program = newCommand('export-pth', 'Write a checkpoint as PyTorch .pth state_dicts for the reference pix2pix (junyanz/pytorch-CycleGAN-and-pix2pix).')
+    .addOption(COMMON_FLAGS.checkpoint())
     .requiredOption('--out <path>', 'FILE.pth for the generator, or a folder (e.g. checkpoints/NAME) for latest_net_G.pth + latest_net_D.pth')
     .option('--strict', 'fail instead of warning when a bias has no place in the reference network (our down0_conv bias)')
-    .option('--json', 'print the result as one JSON object')
-    .parse();
+    .addOption(COMMON_FLAGS.json())
+    .parse(args, { from: 'user' });
   const f = program.opts<ExportPthFlags>();
   const log = (msg: string) => process.stderr.write(`${msg}\n`);
   await selectBackend('auto', () => {}); // runs the generator to measure a dropped bias's effect
@@ -35,6 +33,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('export-pth.ts')) {
-  await runCli('export-pth', main);
-}
+await runIfEntry('export-pth', import.meta.url, main);

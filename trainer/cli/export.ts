@@ -2,13 +2,13 @@
  * npm run export -- --checkpoint DIR --out assets/themes/NAME [--quantize float16|uint8|none] [--title …] [--licence …] [--data VALDIR]
  * Writes a theme folder (theme.json, model.json + shards, preview.png, gallery/) and updates themes/index.json.
  */
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
 import { DOODLE_MARGIN, MAX_DOODLE_MARGIN } from '../../shared/doodleFraming';
 import { QUANTIZE_MODES } from '../../shared/quantize';
 import { FRAMES } from '../../shared/theme/schema';
-import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
+import { selectBackend, type BackendChoice } from '../backend';
 import { exportTheme, type ExportOptions } from '../themes/exportTheme';
-import { parseChoice, parseIntFlag, parseNumberFlag, runCli, withUsageExit } from './common';
+import { COMMON_FLAGS, newCommand, parseChoice, parseIntFlag, parseNumberFlag, runIfEntry } from './common';
 
 /** Commander's view of the flags: ExportOptions, except where a flag is named differently from its option. */
 type ExportFlags = Omit<ExportOptions, 'galleryCount' | 'evalLimit' | 'index' | 'makeDefault' | 'log'> & {
@@ -20,10 +20,9 @@ type ExportFlags = Omit<ExportOptions, 'galleryCount' | 'evalLimit' | 'index' | 
   json?: boolean;
 };
 
-async function main(): Promise<number> {
-  const program = withUsageExit(new Command('export'))
-    .description('Turn a training checkpoint into a theme the game loads.')
-    .requiredOption('--checkpoint <dir>', 'run folder (or its checkpoint/ folder)')
+export async function main(args: readonly string[]): Promise<number> {
+  const program = newCommand('export', 'Turn a training checkpoint into a theme the game loads.')
+    .addOption(COMMON_FLAGS.checkpoint())
     .requiredOption('--out <dir>', 'theme folder to write, e.g. assets/themes/shoes')
     .addOption(new Option('--quantize <mode>', 'weight encoding').default('uint8').argParser(parseChoice('quantize', QUANTIZE_MODES.filter((m) => m !== 'uint16'))))
     .option('--quantize-tolerance <r>', 'uint8: a tensor whose relative RMS error would exceed this is written as float16 instead (default 0.02); raise it to fit a size budget, then check the fidelity line', parseNumberFlag('quantize-tolerance', { min: 0, max: 1 }))
@@ -44,9 +43,9 @@ async function main(): Promise<number> {
     .option('--no-index', 'do not update any index.json')
     .option('--default', 'make this the default theme in index.json (listed first)')
     .option('--force', `write the theme even if quantization lowers output SSIM below 0.99`)
-    .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
-    .option('--json', 'print the result as one JSON object')
-    .parse();
+    .addOption(COMMON_FLAGS.backend())
+    .addOption(COMMON_FLAGS.json())
+    .parse(args, { from: 'user' });
   const f = program.opts<ExportFlags>();
   const log = (msg: string) => process.stderr.write(`${msg}\n`);
   await selectBackend(f.backend, f.json ? () => {} : log);
@@ -70,4 +69,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-void runCli('export', main);
+await runIfEntry('export', import.meta.url, main);

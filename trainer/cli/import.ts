@@ -5,11 +5,10 @@
  * or a TensorFlow.js layers-format pix2pix generator) and writes a checkpoint in DIR that
  * `npm run export -- --checkpoint DIR` turns into a theme and `train --init-from DIR` fine-tunes.
  */
-import { Command } from 'commander';
 import { selectBackend } from '../backend';
 import { importPth, type ImportOptions } from '../interop/pix2pixPth';
 import { importTfjsLayers } from '../interop/tfjsLayers';
-import { parseChoice, parseIntFlag, runCli, UsageError, withUsageExit } from './common';
+import { COMMON_FLAGS, newCommand, parseChoice, parseIntFlag, runIfEntry, UsageError } from './common';
 
 /** Commander's view of the flags: ImportOptions, with dropout always set (its source says whether it was typed). */
 type ImportFlags = Omit<ImportOptions, 'pth'> & { pth?: string; tfjs?: string; credit?: string; dropout: boolean; json?: boolean };
@@ -30,9 +29,8 @@ async function importLayers(f: ImportFlags, log: (msg: string) => void): Promise
   return 0;
 }
 
-async function main(): Promise<number> {
-  const program = withUsageExit(new Command('import'))
-    .description('Import a pix2pix generator (PyTorch .pth state_dict, or TensorFlow.js layers format) as a checkpoint for `npm run export` and `train --init-from`.')
+export async function main(args: readonly string[]): Promise<number> {
+  const program = newCommand('import', 'Import a pix2pix generator (PyTorch .pth state_dict, or TensorFlow.js layers format) as a checkpoint for `npm run export` and `train --init-from`.')
     .option('--pth <file>', 'generator state_dict, e.g. checkpoints/NAME/latest_net_G.pth (zip or legacy torch.save; may be gzipped)')
     .option('--tfjs <dir>', 'folder with model.json + weight shards of a TensorFlow.js layers pix2pix U-Net generator (e.g. a converted Keras / pix2pix-tensorflow model)')
     .option('--credit <text>', '--tfjs: who made the model and its licence, recorded in the checkpoint and the exported theme')
@@ -46,8 +44,8 @@ async function main(): Promise<number> {
     .option('--no-dropout', 'trained with --no_dropout')
     .option('--direction <dir>', 'AtoB | BtoA: which half of an aligned image was the input', parseChoice('direction', ['AtoB', 'BtoA'] as const), 'AtoB')
     .option('--force', 'replace an existing DIR/checkpoint')
-    .option('--json', 'print the result as one JSON object')
-    .parse();
+    .addOption(COMMON_FLAGS.json())
+    .parse(args, { from: 'user' });
   const f = program.opts<ImportFlags>();
   const log = (msg: string) => process.stderr.write(`${msg}\n`);
   if (!f.pth === !f.tfjs) throw new UsageError('give one of --pth FILE (PyTorch) or --tfjs DIR (TensorFlow.js layers)');
@@ -72,6 +70,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('import.ts')) {
-  await runCli('import', main);
-}
+await runIfEntry('import', import.meta.url, main);

@@ -1,27 +1,21 @@
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shapeEdges, writeRandomTheme } from '../../testkit/randomTheme';
+import { ROOT, runCli, runInProcess } from '../cliProcess.testkit';
+import { main as evalMain } from './eval';
+import { main as exportMain } from './export';
+import { main as translateMain } from './translate';
 
-const run = promisify(execFile);
 const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'theme-cli-'));
 const themeDir = path.join(tmp, 'theme');
 afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
 
-/** Runs a CLI with tsx; resolves with code, stdout, stderr (never throws on exit codes). */
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', `trainer/cli/${script}.ts`, ...args], { cwd: process.cwd(), timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const COMMANDS = { eval: evalMain, export: exportMain, translate: translateMain };
+/** Runs a theme command in this process: code, stdout, stderr (never throws on exit codes). */
+const cli = (name: keyof typeof COMMANDS, args: string[]) => runInProcess(name, COMMANDS[name], args);
 
 beforeAll(async () => {
   await writeRandomTheme(themeDir, { size: 32, ngf: 4, ndf: 4 }, { gallery: 0 });
@@ -82,5 +76,11 @@ describe('theme commands', () => {
     const q = await cli('export', ['--checkpoint', 'x', '--out', 'y', '--quantize', 'int4']);
     expect(q.code).toBe(2);
     expect(q.stderr).toMatch(/--quantize must be one of none, float16, uint8/);
+  });
+
+  it('as a program (npm run NAME): the shell sees exit 2 and one line for bad input', async () => {
+    const r = await runCli(path.join(ROOT, 'trainer/cli/translate.ts'), ['--theme', themeDir, '--in', path.join(tmp, 'nowhere'), '--out', path.join(tmp, 'o')]);
+    expect(r.code).toBe(2);
+    expect(r.output.trim()).toMatch(/^translate: --in .*nowhere is not a folder$/);
   });
 });

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,11 +9,10 @@ import { openDataset } from '../data';
 import type { Dataset } from '../data/types';
 import { DEFAULT_TRAIN_OPTIONS } from '../options';
 import { train, TrainingStopped } from '../train';
-import { runCommand } from './common';
+import { runInProcess, startCli, TRAIN_CLI } from '../cliProcess.testkit';
+import { main as exportMain } from './export';
 import { main } from './train';
 
-const ROOT = path.resolve(__dirname, '../..');
-const TRAIN = path.join(ROOT, 'trainer/cli/train.ts');
 const SMALL = ['--size', '32', '--load-size', '36', '--ngf', '8', '--ndf', '8', '--n-layers-d', '2', '--backend', 'wasm'];
 let tmp: string;
 
@@ -25,28 +23,15 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-function startTrain(args: string[]): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
-  // node --import tsx (not the tsx wrapper) so that SIGKILL hits the training process itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', TRAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, done };
-}
+/** A training run as a child process: for kill -9 and Ctrl+C, where the process itself is under test. */
+const startTrain = (args: string[]) => startCli(TRAIN_CLI, args);
 
-/** The train command in this process, for bad input: one line and an exit code, no child process needed. */
-async function trainInProcess(args: string[]): Promise<{ code: number; output: string }> {
-  let output = '';
-  const code = await runCommand('train', () => main(['node', 'train', ...args]), (text) => (output += text));
-  return { code, output };
+/** The train command in this process (a child would add only its start-up): exit code, stdout then stderr. */
+async function runTrain(args: string[]): Promise<{ code: number; output: string }> {
+  const { code, stdout, stderr } = await runInProcess('train', main, args);
+  return { code, output: stdout + stderr };
 }
-
-async function runTrain(args: string[]): Promise<{ code: number | null; output: string }> {
-  const run = startTrain(args);
-  const code = await run.done;
-  return { code, output: run.output() };
-}
+const trainInProcess = runTrain;
 
 describe('train CLI: bad input stops with a clear message and exit code 2 (in process: a child adds nothing here)', () => {
   it('unknown flag', async () => {
@@ -223,11 +208,8 @@ describe('fine-tuning and mixed data', () => {
 
     // The exported theme counts both stages.
     const themeDir = path.join(tmp, 'ft-theme');
-    const exported = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'trainer/cli/export.ts'), '--checkpoint', tuned, '--out', themeDir, '--no-index', '--quantize', 'none', '--gallery', '1', '--limit', '2'], { cwd: ROOT, stdio: 'ignore' });
-      child.on('exit', resolve);
-    });
-    expect(exported).toBe(0);
+    const exported = await runInProcess('export', exportMain, ['--checkpoint', tuned, '--out', themeDir, '--no-index', '--quantize', 'none', '--gallery', '1', '--limit', '2', '--backend', 'wasm']);
+    expect(exported.code, exported.stderr).toBe(0);
     const theme = JSON.parse(await fs.readFile(path.join(themeDir, 'theme.json'), 'utf8'));
     expect(theme.training.iterations).toBe(4);
     expect(theme.training.stages.map((s: { iterations: number }) => s.iterations)).toEqual([3, 1]);

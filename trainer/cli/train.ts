@@ -12,11 +12,10 @@ import {
 } from '../options';
 import { createProgress } from '../progress';
 import { train } from '../train';
-import { parseChoice, parseIntFlag, parseNumberFlag, runCli, UsageError, withUsageExit } from './common';
+import { newCommand, parseChoice, parseIntFlag, parseNumberFlag, runIfEntry, UsageError } from './common';
 
 export function buildProgram(): Command {
-  const program = new Command('train')
-    .description('Train a pix2pix model (U-Net generator + PatchGAN) on paired, photo-only or built-in synthetic data.');
+  const program = newCommand('train', 'Train a pix2pix model (U-Net generator + PatchGAN) on paired, photo-only or built-in synthetic data.');
   for (const name of Object.keys(TRAIN_OPTIONS) as TrainOptionName[]) {
     const spec = TRAIN_OPTIONS[name] as OptionSpec<unknown>;
     const option = new Option(spec.flag, helpText(name));
@@ -28,7 +27,7 @@ export function buildProgram(): Command {
     program.addOption(option);
     if (name === 'out') program.option(RESUME_FLAG.flag, RESUME_FLAG.help);
   }
-  return withUsageExit(program.allowExcessArguments(false));
+  return program.allowExcessArguments(false);
 }
 
 /** Flags the user typed (not commander's implied defaults such as flip=true). */
@@ -62,10 +61,10 @@ export function resumeOptions(storedAsWritten: TrainOptions, given: Partial<Trai
   return { ...stored, ...given, out: runDir };
 }
 
-/** The train command; argv as process.argv (node, script, flags…). Tests run bad-input cases through it in process. */
-export async function main(argv: readonly string[] = process.argv): Promise<number> {
+/** The train command (its flags in, exit code out). Tests run bad-input cases through it in process. */
+export async function main(args: readonly string[]): Promise<number> {
   const program = buildProgram();
-  program.parse([...argv]);
+  program.parse(args, { from: 'user' });
   const given = explicitFlags(program);
   const resumeDir: string | undefined = program.opts().resume;
   const log = (line: string) => (given.json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -112,6 +111,4 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   return stopRequested() ? 130 : 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('train.ts')) {
-  await runCli('train', main);
-}
+await runIfEntry('train', import.meta.url, main);

@@ -3,18 +3,18 @@
  * Each input image (an edge map, an A|B pair, or a doodle on white or transparent) → a photo PNG.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Translator, type Frame } from '../../shared/translator';
 import { FRAMES } from '../../shared/theme/schema';
 import { checkHints, type ColourHint, HintError, paintHints } from '../../shared/colourHints';
-import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
+import { selectBackend, type BackendChoice } from '../backend';
 import { decodeFile, describeDecodeError, listFolder } from '../data/decode';
 import { folderSource } from '../themes/folderSource';
 import { ensureOutputDir, fsError } from '../io/fsErrors';
 import { encodePng } from '../themes/writeTheme';
-import { parseChoice, runCli, UsageError, withUsageExit } from './common';
+import { COMMON_FLAGS, newCommand, parseChoice, runIfEntry, UsageError } from './common';
 import { modelToBytes } from '../../shared/image';
 
 /** An image this much wider than tall (±2%) is an A|B pair. */
@@ -88,10 +88,9 @@ function sideBySide(left: Uint8Array, right: Uint8Array, s: number): Uint8Array 
   return out;
 }
 
-async function main(): Promise<number> {
-  const program = withUsageExit(new Command('translate'))
-    .description('Turn edge images, A|B pairs or doodles into photos with a theme.')
-    .requiredOption('--theme <dir>', 'theme folder (with theme.json)')
+export async function main(args: readonly string[]): Promise<number> {
+  const program = newCommand('translate', 'Turn edge images, A|B pairs or doodles into photos with a theme.')
+    .addOption(COMMON_FLAGS.theme())
     .requiredOption('--in <dir>', 'folder of input images')
     .requiredOption('--out <dir>', 'folder for the photo PNGs')
     .option('--side-by-side', 'write input | photo (the input as the model saw it)')
@@ -100,9 +99,9 @@ async function main(): Promise<number> {
         .default('auto')
         .argParser(parseChoice('frame', ['auto', ...FRAMES] as const)),
     )
-    .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(parseChoice('backend', BACKEND_CHOICES)))
+    .addOption(COMMON_FLAGS.backend())
     .option('--hints <file>', 'colour-hint themes: a JSON file of dabs {x, y, radius, rgb: [r, g, b]} in the input image\'s pixels — one list for every input, or {"<image file name>": [...]}')
-    .parse();
+    .parse(args, { from: 'user' });
   const f = program.opts<TranslateFlags>();
   const hints = f.hints ? await readHints(f.hints) : null;
   const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -160,4 +159,4 @@ async function main(): Promise<number> {
   }
 }
 
-void runCli('translate', main);
+await runIfEntry('translate', import.meta.url, main);

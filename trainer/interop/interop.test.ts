@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { execFile } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../shared/config';
 import { buildDiscriminator } from '../../shared/discriminator';
+import { runInProcess } from '../cliProcess.testkit';
+import { main as importMain } from '../cli/import';
 import { loadModelDir, saveModelDir } from '../io/modelDir';
 import { loadStateDict, toStateDict } from './convert';
 import { discriminatorLayout, generatorLayout, unetBlockPath } from './layout';
@@ -31,16 +31,7 @@ const errorOf = (f: () => unknown): Error => {
   throw new Error('expected an error');
 };
 
-const run = promisify(execFile);
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', `trainer/cli/${script}.ts`, ...args], { cwd: process.cwd(), timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const importCli = (args: string[]) => runInProcess('import', importMain, args);
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -167,12 +158,12 @@ describe('export to the reference', () => {
 
 describe('CLIs', () => {
   it('import writes a checkpoint; a flag that contradicts the file exits 2 naming the key', async () => {
-    const ok = await cli('import', ['--pth', path.join(FIXTURES, 'generator.pth.gz'), '--out', path.join(tmp, 'cli-run'), '--json']);
+    const ok = await importCli(['--pth', path.join(FIXTURES, 'generator.pth.gz'), '--out', path.join(tmp, 'cli-run'), '--json']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).config).toMatchObject({ size: 64, ngf: 8 });
     const state = JSON.parse(await fs.readFile(path.join(tmp, 'cli-run', 'checkpoint', 'state.json'), 'utf8'));
     expect(state.dataset.description).toMatch(/^imported from generator\.pth\.gz/);
-    const bad = await cli('import', ['--pth', gPth, '--out', path.join(tmp, 'cli-bad'), '--ngf', '64']);
+    const bad = await importCli(['--pth', gPth, '--out', path.join(tmp, 'cli-bad'), '--ngf', '64']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^import: .*key "model\.model\.0\.weight" has shape \[8, 3, 4, 4\]/m);
   });
