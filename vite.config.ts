@@ -6,6 +6,9 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** Browser tests with timing assertions: they run on their own (see test.projects). */
+const TIMED_BROWSER_TESTS = ['game/game.e2e.test.ts', 'game/player.e2e.test.ts'];
+
 export default defineConfig({
   root: '.',
   publicDir: 'assets',
@@ -17,9 +20,8 @@ export default defineConfig({
     // The two vendor libraries are single pre-bundled modules that cannot be split further:
     // Phaser (≈1.4 MB minified, its own chunk, loaded in parallel with the game and cached
     // across game releases) and TensorFlow.js inside the model worker (≈1.7 MB, loaded
-    // off the main thread). Known: the game's own chunk (≈0.84 MB) still holds tfjs because
-    // shared/themeIndex.ts imports helpers from the shared/theme.ts barrel, which re-exports
-    // the tfjs theme loader; importing them from a tfjs-free module brings it to ≈70 kB.
+    // off the main thread). The game's own first chunk holds neither (≈76 kB;
+    // game/firstChunk.test.ts keeps TensorFlow.js out of it).
     chunkSizeWarningLimit: 1700,
     rolldownOptions: {
       output: {
@@ -29,11 +31,33 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   test: {
-    include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'game/**/*.test.ts', 'testkit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 180_000,
-    // Model tests are CPU heavy; running files in parallel on 2 cores only adds contention.
-    fileParallelism: false,
+    projects: [
+      {
+        // Everything that needs no quiet machine, one file per core: model and trainer tests are
+        // single-threaded wasm/cpu work, and the browser tests here wait for results, not clocks.
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'game/**/*.test.ts', 'testkit/**/*.test.ts'],
+          exclude: [...TIMED_BROWSER_TESTS, 'node_modules/**', 'dist/**'],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Browser tests that assert a time budget (a median frame under 100 ms while the model
+        // runs, the menu within 3 s of a cold load): alone, after the rest.
+        extends: true,
+        test: {
+          name: 'timed',
+          include: TIMED_BROWSER_TESTS,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Equal-wall-time ablation of the quality recipes (issue: photos that look like photos).
+# Equal-wall-time ablation of the quality recipes (the goal: photos that look like photos, without a grid).
 #
 #   scripts/ablation.sh [MINUTES] [OUT]      e.g. scripts/ablation.sh 20 runs/ablation
 #

@@ -1,5 +1,5 @@
 /**
- * Fault injection (issue 19): repeats the kill loop and the hostile-input set
+ * Fault injection: repeats the kill loop and the hostile-input set
  * against the real CLIs and prints a table.
  *
  *   npx tsx scripts/fault-injection.ts [--kills N] [--keep]

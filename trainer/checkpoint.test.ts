@@ -7,7 +7,8 @@ import { defaultConfig } from '../shared/config';
 import { buildGenerator } from '../shared/generator';
 import { selectBackend } from './backend';
 import { checkpointParts, loadCheckpoint, loadTrainingCheckpoint, readCheckpointState } from './checkpoint';
-import { TINY, TRAIN_CLI, runCli, startCli } from './cliProcess.testkit';
+import { TINY, TRAIN_CLI, runInProcess, startCli, trainInProcess } from './cliProcess.testkit';
+import { main as exportMain } from './cli/export';
 import { COMPLETE_MARK, replaceDirAtomic, resolveSwappedDir } from './io/atomic';
 import { writeImportedCheckpoint } from './interop/pix2pixPth';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './options';
@@ -38,12 +39,12 @@ async function checkpointBytes(runDir: string): Promise<Record<string, Buffer>> 
   return out;
 }
 
-describe('exact resume (issue 16 item 3)', () => {
+describe('exact resume', () => {
   it('a run killed with SIGKILL after a checkpoint and resumed equals the uninterrupted run bit for bit', async () => {
     const straight = path.join(tmp, 'straight');
     const killed = path.join(tmp, 'killed');
     const args = [...TINY, '--iters', '40', '--json'];
-    const a = await runCli(TRAIN_CLI, [...args, '--out', straight]);
+    const a = await trainInProcess([...args, '--out', straight]);
     expect(a.code, a.output).toBe(0);
 
     const run = startCli(TRAIN_CLI, [...args, '--out', killed, '--save-every', '30']);
@@ -51,7 +52,7 @@ describe('exact resume (issue 16 item 3)', () => {
     run.child.kill('SIGKILL');
     await run.done;
     expect((await readCheckpointState(killed)).state.step).toBe(30);
-    const b = await runCli(TRAIN_CLI, ['--resume', killed, '--json']);
+    const b = await trainInProcess(['--resume', killed, '--json']);
     expect(b.code, b.output).toBe(0);
 
     const [x, y] = [await checkpointBytes(straight), await checkpointBytes(killed)];
@@ -75,7 +76,7 @@ function defaultHyper() {
   return { ganMode: 'vanilla' as const, lambdaL1: 100, lr: 2e-4, beta1: 0.5, beta2: 0.999, emaDecay: 0, lambdaFeatureMatching: 0 };
 }
 
-describe('atomic checkpoint folder (issue 19 item 2)', () => {
+describe('atomic checkpoint folder', () => {
   it('two crashes in a row keep the only complete copy and recover it', async () => {
     const dir = path.join(tmp, 'swap', 'checkpoint');
     const write = async (d: string, step: number, complete = true) => {
@@ -102,7 +103,7 @@ describe('atomic checkpoint folder (issue 19 item 2)', () => {
   });
 });
 
-describe('damaged checkpoint files are named (issue 19 item 8)', () => {
+describe('damaged checkpoint files are named', () => {
   it('a truncated weights.bin or optimizer-G.bin', async () => {
     const out = path.join(tmp, 'trunc');
     await train(tiny(out, { iters: 1 }), null, null, ctx);
@@ -121,7 +122,7 @@ describe('damaged checkpoint files are named (issue 19 item 8)', () => {
   });
 });
 
-describe('checkpoint parts (issue 20 item 3)', () => {
+describe('checkpoint parts: one list, one writer, one reader', () => {
   it('train --init-from an imported run (G only): fresh D and Adam', async () => {
     const config = defaultConfig({ size: 32, ngf: 4, ndf: 4, depth: 5, nLayersD: 2 });
     const g = buildGenerator(config, { seed: 3 });
@@ -146,7 +147,7 @@ describe('checkpoint parts (issue 20 item 3)', () => {
   });
 });
 
-describe('divergence (issue 19 item 7)', () => {
+describe('divergence', () => {
   it('with --save-every 1, exploding weights are not kept as "last good": the previous checkpoint is restored', async () => {
     const out = path.join(tmp, 'nan');
     await train(tiny(out, { iters: 2, saveEvery: 1 }), null, null, ctx);
@@ -184,7 +185,7 @@ describe('divergence (issue 19 item 7)', () => {
   });
 });
 
-describe('a lower learning rate on resume (item 7)', () => {
+describe('a lower learning rate on resume', () => {
   it('is accepted and recorded in the checkpoint; a higher one is refused', async () => {
     const { resumeOptions } = await import('./cli/train');
     const out = path.join(tmp, 'lower-lr');
@@ -209,14 +210,14 @@ describe('a lower learning rate on resume (item 7)', () => {
     bad.dispose();
     await writeImportedCheckpoint(out, g, null, config, { direction: 'AtoB', backend: 'test', source: 'inf', imported: {} });
     g.dispose();
-    const r = await runCli(path.join(__dirname, 'cli/export.ts'), ['--checkpoint', out, '--out', path.join(tmp, 'nan-theme'), '--no-index', '--backend', 'cpu']);
+    const r = await runInProcess('export', exportMain, ['--checkpoint', out, '--out', path.join(tmp, 'nan-theme'), '--no-index', '--backend', 'cpu']);
     expect(r.code).toBe(2);
     expect(r.output).toMatch(/down0_conv\/kernel holds NaN or Inf/);
     expect(await fs.stat(path.join(tmp, 'nan-theme')).then(() => true, () => false)).toBe(false);
   }, 60_000);
 });
 
-describe('kill -9 loop (item 2)', () => {
+describe('kill -9 loop', () => {
   it('killed at random moments while saving every step, the run always resumes from a complete checkpoint', async () => {
     const out = path.join(tmp, 'kill-loop');
     const args = [...TINY, '--iters', '400', '--save-every', '1', '--json', '--out', out];
@@ -235,7 +236,7 @@ describe('kill -9 loop (item 2)', () => {
       seen = state.step;
       await loadTrainingCheckpoint(out, defaultHyper()).then(({ model }) => model.dispose());
     }
-    const last = await runCli(TRAIN_CLI, ['--resume', out, '--iters', String(seen + 2), '--json']);
+    const last = await trainInProcess(['--resume', out, '--iters', String(seen + 2), '--json']);
     expect(last.code, last.output).toBe(0);
     expect((await fs.readdir(out)).filter((f) => f.startsWith('checkpoint')).sort()).toEqual(['checkpoint']);
   }, 300_000);

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { runCommand, type CommandMain } from './cli/common';
+import { main as trainMain } from './cli/train';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const TRAIN_CLI = path.join(ROOT, 'trainer/cli/train.ts');
@@ -70,6 +71,8 @@ export interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Both streams, in the order written. */
+  output: string;
 }
 
 /**
@@ -79,6 +82,7 @@ export interface CommandResult {
 export async function runInProcess(name: string, main: CommandMain, args: readonly string[]): Promise<CommandResult> {
   let stdout = '';
   let stderr = '';
+  let output = '';
   const { write: outWrite } = process.stdout;
   const { write: errWrite } = process.stderr;
   const capture = (append: (text: string) => void) =>
@@ -86,13 +90,16 @@ export async function runInProcess(name: string, main: CommandMain, args: readon
       append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
       return true;
     }) as typeof process.stdout.write;
-  process.stdout.write = capture((t) => (stdout += t));
-  process.stderr.write = capture((t) => (stderr += t));
+  process.stdout.write = capture((t) => ((stdout += t), (output += t)));
+  process.stderr.write = capture((t) => ((stderr += t), (output += t)));
   try {
-    const code = await runCommand(name, () => main(args), (t) => (stderr += t));
-    return { code, stdout, stderr };
+    const code = await runCommand(name, () => main(args), (t) => ((stderr += t), (output += t)));
+    return { code, stdout, stderr, output };
   } finally {
     process.stdout.write = outWrite;
     process.stderr.write = errWrite;
   }
 }
+
+/** The train command in this process. */
+export const trainInProcess = (args: readonly string[]): Promise<CommandResult> => runInProcess('train', trainMain, args);

@@ -9,9 +9,8 @@ import { openDataset } from '../data';
 import type { Dataset } from '../data/types';
 import { DEFAULT_TRAIN_OPTIONS } from '../options';
 import { train, TrainingStopped } from '../train';
-import { runInProcess, startCli, TRAIN_CLI } from '../cliProcess.testkit';
+import { runInProcess, startCli, TRAIN_CLI, trainInProcess } from '../cliProcess.testkit';
 import { main as exportMain } from './export';
-import { main } from './train';
 
 const SMALL = ['--size', '32', '--load-size', '36', '--ngf', '8', '--ndf', '8', '--n-layers-d', '2', '--backend', 'wasm'];
 let tmp: string;
@@ -26,12 +25,8 @@ afterAll(async () => {
 /** A training run as a child process: for kill -9 and Ctrl+C, where the process itself is under test. */
 const startTrain = (args: string[]) => startCli(TRAIN_CLI, args);
 
-/** The train command in this process (a child would add only its start-up): exit code, stdout then stderr. */
-async function runTrain(args: string[]): Promise<{ code: number; output: string }> {
-  const { code, stdout, stderr } = await runInProcess('train', main, args);
-  return { code, output: stdout + stderr };
-}
-const trainInProcess = runTrain;
+/** The train command in this process (a child would add only its start-up). */
+const runTrain = trainInProcess;
 
 describe('train CLI: bad input stops with a clear message and exit code 2 (in process: a child adds nothing here)', () => {
   it('unknown flag', async () => {

@@ -1,4 +1,4 @@
-/** Issue 19 item 8: symlinked images are used; a folder named x.jpg, broken links and symlink loops are reported, not dropped silently. */
+/** Odd files in a dataset: symlinked images are used; a folder named x.jpg, broken links and symlink loops are reported, not dropped silently. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-/** Issue 19 item 5: .pth files that declare gigabytes are refused before anything is allocated. */
+/** Hostile .pth files: that declare gigabytes are refused before anything is allocated. */
 import { gzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { picklePthStateDict } from './pickleWriter';

@@ -1,4 +1,4 @@
-/** Issue 19 items 1, 3, 6 and 8 (--out): real trainer processes. */
+/** A training run as a process: stop signals, the run lock, an unwritable --out: real trainer processes. */
 import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../shared/config';
 import { readCheckpointState } from '../checkpoint';
-import { ROOT, TINY, TRAIN_CLI, runCli, startCli } from '../cliProcess.testkit';
+import { ROOT, TINY, TRAIN_CLI, runCli, startCli, trainInProcess } from '../cliProcess.testkit';
 import { LOCK_FILE } from './lock';
 import { checkTrainingMemory, estimateTrainingMemory } from './memory';
 
@@ -45,7 +45,7 @@ function npmTrain(args: string[]) {
   return { child, output: () => out, done };
 }
 
-describe('stopping (item 1)', () => {
+describe('stopping', () => {
   it('Ctrl+C to the process group of `npm run train` saves a checkpoint', async () => {
     const out = path.join(tmp, 'ctrl-c');
     const run = npmTrain([...LONG, '--out', out]);
@@ -70,7 +70,7 @@ describe('stopping (item 1)', () => {
   }, 240_000);
 });
 
-describe('one trainer per run folder (item 3)', () => {
+describe('one trainer per run folder', () => {
   it('a second trainer on the same folder is refused; a stale lock is taken over', async () => {
     const out = path.join(tmp, 'locked');
     const first = startCli(TRAIN_CLI, [...LONG, '--out', out]);
@@ -87,10 +87,10 @@ describe('one trainer per run folder (item 3)', () => {
   }, 240_000);
 });
 
-describe('memory (item 6)', () => {
+describe('memory: refused before allocating', () => {
   it('--batch 100000 is refused with exit 2 and the estimate, quickly', async () => {
     const t0 = Date.now();
-    const r = await runCli(TRAIN_CLI, [...TINY, '--size', '64', '--load-size', '72', '--ngf', '8', '--ndf', '8', '--batch', '100000', '--iters', '1', '--out', path.join(tmp, 'big')]);
+    const r = await trainInProcess([...TINY, '--size', '64', '--load-size', '72', '--ngf', '8', '--ndf', '8', '--batch', '100000', '--iters', '1', '--out', path.join(tmp, 'big')]);
     expect(r.code).toBe(2);
     expect(r.output).toMatch(/--batch 100000 needs about [\d.]+ GB to train .* use --batch \d+ or less/);
     expect(Date.now() - t0).toBeLessThan(60_000);
@@ -104,11 +104,11 @@ describe('memory (item 6)', () => {
   });
 });
 
-describe('messages (item 8)', () => {
+describe('messages: one line, exit 2 (in process: a child adds nothing here)', () => {
   it('--out that is a file: one line, exit 2', async () => {
     const file = path.join(tmp, 'a-file');
     await fs.writeFile(file, 'x');
-    const r = await runCli(TRAIN_CLI, [...TINY, '--iters', '1', '--out', file]);
+    const r = await trainInProcess([...TINY, '--iters', '1', '--out', file]);
     expect(r.code).toBe(2);
     expect(r.output).toMatch(new RegExp(`cannot use the run folder ${file}: part of that path is a file`));
     expect(r.output).not.toMatch(/bug/);
@@ -130,7 +130,7 @@ describe('messages (item 8)', () => {
       await fs.chmod(ro, 0o555);
     }
     try {
-      const r = await runCli(TRAIN_CLI, [...TINY, '--iters', '1', '--out', path.join(ro, 'run')]);
+      const r = await trainInProcess([...TINY, '--iters', '1', '--out', path.join(ro, 'run')]);
       expect(r.code).toBe(2);
       expect(r.output).toMatch(/cannot use the run folder .*read-only\/run: (the file system is read-only|permission denied)/);
       expect(r.output).not.toMatch(/bug/);
@@ -150,7 +150,7 @@ describe('messages (item 8)', () => {
     }
     try {
       const out = path.join(mnt, 'run');
-      const r = await runCli(TRAIN_CLI, [...TINY, '--iters', '2', '--out', out]);
+      const r = await trainInProcess([...TINY, '--iters', '2', '--out', out]);
       expect(r.code, r.output).toBe(2);
       expect(r.output).toMatch(/cannot write the checkpoint of step 2 in .*small-disk\/run\/checkpoint: no space left on the device \(ENOSPC/);
       expect(r.output).not.toMatch(/bug/);
@@ -162,7 +162,7 @@ describe('messages (item 8)', () => {
   }, 60_000);
 
   it('--doodle-strokes 5 is refused', async () => {
-    const r = await runCli(TRAIN_CLI, ['--data', tmp, '--doodle-strokes', '5', '--out', path.join(tmp, 'ds')]);
+    const r = await trainInProcess(['--data', tmp, '--doodle-strokes', '5', '--out', path.join(tmp, 'ds')]);
     expect(r.code).toBe(2);
     expect(r.output).toMatch(/doodle-strokes/);
   }, 60_000);

@@ -108,7 +108,7 @@ export interface HintFidelity {
 }
 
 /**
- * Hint fidelity (issue: colour hints): for each image, `count` hints are
+ * Hint fidelity: for each image, `count` hints are
  * taken from its target photo; the theme translates the edges with and without
  * them, and the colour errors in the hinted regions, over the object and over
  * the whole image are compared. Hints are placed at the model size (the edges

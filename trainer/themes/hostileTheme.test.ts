@@ -1,4 +1,4 @@
-/** Issue 19 items 4 and 7: a theme's topology and weights are checked before tfjs builds anything. */
+/** Hostile themes: a theme's topology and weights are checked before tfjs builds anything. */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
