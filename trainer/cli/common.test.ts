@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HintError } from '../../shared/colourHints';
 import { ConfigError } from '../../shared/config';
@@ -12,7 +16,7 @@ import { LayersImportError } from '../interop/tfjsLayers';
 import { ModelFileError } from '../io/modelDir';
 import { ExportError } from '../themes/exportTheme';
 import { buildProgram } from './train';
-import { EXIT_BAD_INPUT, EXIT_FAILED, exitCodeFor, runCommand, UsageError } from './common';
+import { EXIT_BAD_INPUT, EXIT_FAILED, exitCodeFor, runCommand, runIfEntry, UsageError } from './common';
 
 describe('exit codes', () => {
   it('every error written for the user is a BadInputError (exit 2); anything else is a bug (exit 1); an own exitCode wins', () => {
@@ -45,5 +49,31 @@ describe('exit codes', () => {
     const code = await runCommand('train', async () => { buildProgram().parse(['node', 'train', '--no-such-flag']); }, (t) => (err += t));
     expect(code).toBe(2);
     expect(err).toBe("train: unknown option '--no-such-flag'\n");
+  });
+});
+
+describe('runIfEntry', () => {
+  it('runs a command only as the script node was started with, also through a symlinked path', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'd2p-entry-'));
+    const script = path.join(dir, 'cmd.ts');
+    writeFileSync(script, '');
+    symlinkSync(dir, `${dir}-link`);
+    const argv1 = process.argv[1];
+    const exitCode = process.exitCode;
+    const calls: (readonly string[])[] = [];
+    const main = async (args: readonly string[]) => void calls.push(args);
+    try {
+      process.argv[1] = path.join(dir, 'other.ts');
+      await runIfEntry('cmd', pathToFileURL(script).href, main);
+      expect(calls).toEqual([]); // imported by another program (a test): nothing runs
+      process.argv[1] = path.join(`${dir}-link`, 'cmd.ts');
+      await runIfEntry('cmd', pathToFileURL(script).href, main);
+      expect(calls).toEqual([process.argv.slice(2)]);
+    } finally {
+      process.argv[1] = argv1;
+      process.exitCode = exitCode;
+      rmSync(`${dir}-link`);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

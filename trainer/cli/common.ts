@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKEND_CHOICES } from '../backend';
@@ -69,7 +70,16 @@ export type CommandMain = (args: readonly string[]) => Promise<number | void>;
  */
 export async function runIfEntry(name: string, moduleUrl: string, main: CommandMain): Promise<void> {
   const script = process.argv[1];
-  if (script && path.resolve(script) === fileURLToPath(moduleUrl)) await runCli(name, () => main(process.argv.slice(2)));
+  if (script && realPath(script) === realPath(fileURLToPath(moduleUrl))) await runCli(name, () => main(process.argv.slice(2)));
+}
+
+/** Node names the entry module by its real path; argv may hold a symlinked one (a linked checkout). */
+function realPath(file: string): string {
+  try {
+    return realpathSync(path.resolve(file));
+  } catch {
+    return path.resolve(file);
+  }
 }
 
 /** A command with one-line usage errors (exit 2): every CLI starts here. */
