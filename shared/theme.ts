@@ -19,6 +19,14 @@
  *
  * Parts: theme/schema.ts (theme.json), theme/manifest.ts (model.json checks),
  * theme/sources.ts (URL or reader; readTheme), theme/load.ts (loadTheme).
+ *
+ * The names, one per stage: ThemeJson (theme.json as written), ThemeFiles
+ * (everything read and checked, no tensors), LoadedTheme (the built model),
+ * ThemeIndex/ThemeIndexEntry (index.json as written) and IndexedTheme (an entry
+ * resolved to absolute URLs) in themeIndex.ts; themeFolderUrl is the one rule
+ * for where a theme lives. Outside shared/: the game's ThemeDetail (what its
+ * menu read before loading) and the live canvas's ThemeInfo (its public summary
+ * of the loaded theme, part of the widget API).
  */
 export * from './theme/schema';
 export * from './theme/sources';
