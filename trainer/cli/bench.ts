@@ -10,50 +10,34 @@ import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { defaultConfig, type ModelConfig } from '../../shared/config.js';
 import { selectBackend, type BackendChoice } from '../backend.js';
 import { generatorMacs, timeInference, timeTraining } from '../bench/node_bench.js';
 import { findPeer, type PeerJob, type PeerResult } from '../bench/peer_runner.js';
+import { newCommand, runIfEntry } from './common';
 import { formatTables, median, percentile, type BenchJson, type InferRow, type SizeRow, type TrainRow } from '../bench/report.js';
 
-const HELP = `usage: npm run bench -- [--json] [--quick] [--out FILE] [--backends LIST] [--no-browser] [--no-peer]
-  --json        write bench.json (or --out FILE)
-  --quick       128 px training rows only, fewer iterations (3–5 min on 2 busy cores; add --no-browser for ~2)
-  --backends    Node backends to measure, comma-separated (default: every one that loads among node-gpu,node,wasm,cpu;
-                cpu trains ~30x slower than wasm, so its training rows run only when named here)
-  --no-browser  skip headless Chromium
-  --no-peer     skip PyTorch`;
-
-function parseFlags() {
-  try {
-    return parseArgs({
-      options: {
-        json: { type: 'boolean', default: false },
-        quick: { type: 'boolean', default: false },
-        out: { type: 'string', default: 'bench.json' },
-        backends: { type: 'string' },
-        'no-browser': { type: 'boolean', default: false },
-        'no-peer': { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    // An unknown or malformed flag: one line and the usage, exit 2 like the other commands.
-    process.stderr.write(`bench: ${(e as Error).message}\n${HELP}\n`);
-    process.exit(2);
-  }
+interface BenchFlags {
+  json: boolean;
+  quick: boolean;
+  out: string;
+  backends?: string;
+  browser: boolean;
+  peer: boolean;
 }
-const flags = parseFlags();
-if (flags.help) {
-  console.log(HELP);
-  process.exit(0);
+
+function buildProgram(): Command {
+  return newCommand('bench', 'Training and inference speed on every backend that loads here, in Node and headless Chromium, beside PyTorch when python3-torch is installed.')
+    .addOption(new Option('--json', 'write bench.json (or --out FILE)').default(false))
+    .option('--quick', '128 px training rows only, fewer iterations (3–5 min on 2 busy cores; add --no-browser for ~2)', false)
+    .option('--out <file>', 'where --json writes', 'bench.json')
+    .option('--backends <list>', 'Node backends to measure, comma-separated (default: every one that loads among node-gpu,node,wasm,cpu; cpu trains ~30x slower than wasm, so its training rows run only when named here)')
+    .option('--no-browser', 'skip headless Chromium')
+    .option('--no-peer', 'skip PyTorch');
 }
 
 const log = (msg: string) => console.error(`[bench] ${msg}`);
-const started = performance.now();
-const quick = flags.quick;
 const rssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 interface TrainSpec {
@@ -64,7 +48,7 @@ interface TrainSpec {
 }
 // Medians of enough iterations that one slow step (GC, a neighbour's burst) does not decide the ratio:
 // with 2–3, repeated runs of the 128 px batch-1 row scattered ±20%.
-const TRAIN_SPECS: TrainSpec[] = quick
+const trainSpecs = (quick: boolean): TrainSpec[] => quick
   ? [
       { size: 128, ngf: 32, batch: 1, iters: 7 },
       { size: 128, ngf: 32, batch: 4, iters: 2 },
@@ -111,8 +95,8 @@ function readThemes(): { specs: InferSpec[]; sizes: SizeRow[] } {
   return { specs, sizes };
 }
 
-async function availableBackends(): Promise<{ names: string[]; explicit: boolean }> {
-  if (flags.backends) return { names: flags.backends.split(',').map((s) => s.trim()), explicit: true };
+async function availableBackends(named: string | undefined): Promise<{ names: string[]; explicit: boolean }> {
+  if (named) return { names: named.split(',').map((s) => s.trim()), explicit: true };
   const names: string[] = [];
   for (const b of ['node-gpu', 'node', 'wasm', 'cpu'] as const) {
     try {
@@ -128,10 +112,14 @@ async function availableBackends(): Promise<{ names: string[]; explicit: boolean
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null && b > 0 ? a / b : null);
 const round = (v: number | null | undefined, d = 4) => (v == null ? null : Number(v.toFixed(d)));
 
-async function main(): Promise<void> {
-  const peer = flags['no-peer'] ? { available: false, status: 'skipped (--no-peer)', version: null, run: () => [] as PeerResult[] } : findPeer();
+export async function main(args: readonly string[]): Promise<number> {
+  const started = performance.now();
+  const flags = buildProgram().parse(args, { from: 'user' }).opts<BenchFlags>();
+  const { quick } = flags;
+  const TRAIN_SPECS = trainSpecs(quick);
+  const peer = !flags.peer ? { available: false, status: 'skipped (--no-peer)', version: null, run: () => [] as PeerResult[] } : findPeer();
   log(`peer: ${peer.status}`);
-  const { names: backends, explicit } = await availableBackends();
+  const { names: backends, explicit } = await availableBackends(flags.backends);
   log(`backends: ${backends.join(', ')}`);
   const { specs: themeSpecs, sizes } = readThemes();
   const inferSpecs: InferSpec[] = [...themeSpecs, { name: 'reference 256px ngf 64', config: defaultConfig({ size: 256, ngf: 64, ndf: 64 }) }];
@@ -179,7 +167,7 @@ async function main(): Promise<void> {
 
   // --- inference in headless Chromium ---
   let chromium: string | null = null;
-  if (!flags['no-browser']) {
+  if (flags.browser) {
     try {
       const { openBrowser } = await import('../bench/browser_bench.js');
       const session = await openBrowser();
@@ -253,10 +241,13 @@ async function main(): Promise<void> {
     peer: { available: peer.available, status: peer.status, threads: peer.available ? [...new Set([1, ...infer.map((r) => r.threads)])] : [] },
   };
   if (flags.json) {
-    fs.writeFileSync(flags.out!, JSON.stringify(result, null, 2) + '\n');
+    // Whole or not at all: a bench interrupted while writing leaves the previous file.
+    fs.writeFileSync(`${flags.out}.tmp`, JSON.stringify(result, null, 2) + '\n');
+    fs.renameSync(`${flags.out}.tmp`, flags.out);
     log(`wrote ${flags.out}`);
   }
   console.log(formatTables(result));
+  return 0;
 }
 
 function emptyTrain(s: TrainSpec, backend: string): TrainRow {
@@ -297,7 +288,4 @@ function inferRow(s: InferSpec, where: 'node' | 'browser', backend: string, thre
   };
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+await runIfEntry('bench', import.meta.url, main);
