@@ -42,7 +42,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'game/**/*.test.ts', 'testkit/**/*.test.ts'],
-          exclude: [...TIMED_BROWSER_TESTS, 'node_modules/**', 'dist/**'],
+          exclude: [...TIMED_BROWSER_TESTS, '**/node_modules/**', 'dist/**'],
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },

@@ -1,5 +1,6 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -7,23 +8,36 @@ import { describe, expect, it } from 'vitest';
  * the model runs in the engine's Worker, loaded later with a dynamic import.
  * One careless static import (the theme index reading through the theme
  * loader did it once) grows the first download from ~76 KB to ~840 KB.
- * This walks the static imports from game/main.ts the way the bundler does
- * (type-only imports are erased; dynamic import() starts another chunk).
+ * This walks the static imports from game/main.ts the way the bundler does,
+ * with TypeScript's parser: type-only imports are erased, dynamic import()
+ * starts another chunk, `?url` imports are URL strings.
  */
 const ROOT = path.resolve(__dirname, '..');
-const STATIC_IMPORT = /^(?:import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*['"]([^'"]+)['"]|^import\s+['"]([^'"]+)['"]/gm;
 
-function typeOnly(clause: string): boolean {
-  const braces = clause.match(/^\{([\s\S]*)\}$/);
-  if (!braces) return false;
-  const names = braces[1].split(',').map((s) => s.trim()).filter(Boolean);
-  return names.length > 0 && names.every((n) => n.startsWith('type '));
+/** The module specifiers a file imports or re-exports at run time. */
+function staticImports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const specs: string[] = [];
+  for (const node of source.statements) {
+    if (ts.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      const bindings = clause?.namedBindings;
+      const onlyTypes = clause && (clause.isTypeOnly || (!clause.name && bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly)));
+      if (!onlyTypes) specs.push((node.moduleSpecifier as ts.StringLiteral).text);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && !node.isTypeOnly) {
+      const clause = node.exportClause;
+      if (!(clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly))) {
+        specs.push((node.moduleSpecifier as ts.StringLiteral).text);
+      }
+    }
+  }
+  return specs;
 }
 
-function resolveTs(from: string, spec: string): string | null {
-  const base = path.resolve(path.dirname(from), spec);
-  for (const f of [`${base}.ts`, path.join(base, 'index.ts'), base]) if (existsSync(f) && f.endsWith('.ts')) return f;
-  return null;
+function resolveTs(from: string, spec: string): string {
+  const base = path.resolve(path.dirname(from), spec.replace(/\.js$/, ''));
+  for (const f of [`${base}.ts`, path.join(base, 'index.ts')]) if (existsSync(f)) return f;
+  throw new Error(`${path.relative(ROOT, from)}: cannot resolve "${spec}"`);
 }
 
 /** The chain of files from `entry` to the first bare import matching `target`, or null. */
@@ -32,10 +46,7 @@ export function staticChainTo(entry: string, target: RegExp): string[] | null {
   const queue = [entry];
   while (queue.length) {
     const file = queue.shift()!;
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(STATIC_IMPORT)) {
-      if (m[1] || (m[2] && typeOnly(m[2].trim()))) continue;
-      const spec = m[3] ?? m[4];
+    for (const spec of staticImports(file)) {
       // `?url` / `?worker&url`: the bundler turns these into a URL string, not code in this chunk.
       if (spec.includes('?')) continue;
       if (!spec.startsWith('.')) {
@@ -47,7 +58,7 @@ export function staticChainTo(entry: string, target: RegExp): string[] | null {
         continue;
       }
       const next = resolveTs(file, spec);
-      if (next && !parent.has(next)) {
+      if (!parent.has(next)) {
         parent.set(next, file);
         queue.push(next);
       }
@@ -61,9 +72,10 @@ describe("the game's first chunk", () => {
     expect(staticChainTo(path.join(ROOT, 'game/main.ts'), /^@tensorflow\//)).toBeNull();
   });
 
-  it('the walk finds a chain where there is one (the live canvas core holds the model)', () => {
+  it('the walk finds a chain where there is one (the live canvas core holds the model), through .js-style imports too', () => {
     const chain = staticChainTo(path.join(ROOT, 'game/live/engine/engineCore.ts'), /^@tensorflow\//);
     expect(chain?.[0]).toBe('game/live/engine/engineCore.ts');
     expect(chain?.at(-1)).toMatch(/^@tensorflow\//);
+    expect(staticChainTo(path.join(ROOT, 'shared/kernels/index.ts'), /^@tensorflow\//)).not.toBeNull();
   });
 });

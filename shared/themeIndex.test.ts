@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { themeFileUrl } from './theme/schema';
 import { resolveThemeIndex, themeFolderUrl } from './themeIndex';
 
 const base = 'https://cdn.example/themes/index.json';
@@ -17,6 +18,12 @@ describe('themeFolderUrl: one rule for a theme folder', () => {
     expect(themeFolderUrl('https://cdn.example/t/shoes/theme.json', page)).toBe('https://cdn.example/t/shoes/');
     expect(themeFolderUrl('../x/?v=3', page)).toBe('https://example.org/x/?v=3');
     expect(() => themeFolderUrl('http://', page)).toThrow();
+  });
+  it("carries the folder's query onto the theme's files (cache-busting reaches the weights)", () => {
+    const folder = themeFolderUrl('../x/?v=3', 'https://example.org/blog/post.html');
+    expect(themeFileUrl(folder, 'group1-shard1of1.bin')).toBe('https://example.org/x/group1-shard1of1.bin?v=3');
+    expect(themeFileUrl(folder, 'gallery/0.png?w=1')).toBe('https://example.org/x/gallery/0.png?w=1');
+    expect(themeFileUrl(themeFolderUrl('cats', base), 'theme.json')).toBe('https://cdn.example/themes/cats/theme.json');
   });
 });
 

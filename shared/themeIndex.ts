@@ -7,7 +7,7 @@
  * reason instead of failing the whole list.
  */
 // schema only: the game's first chunk reads the index, and the theme loader would pull TensorFlow.js into it.
-import { isObject, isSafeRelativePath, str, ThemeError, themeFolderUrl } from './theme/schema';
+import { isObject, isSafeRelativePath, str, ThemeError, themeFileUrl, themeFolderUrl } from './theme/schema';
 
 export { themeFolderUrl };
 
@@ -105,7 +105,7 @@ export function resolveThemeIndex(json: unknown, indexUrl: string): ResolvedThem
       name,
       title: typeof e.title === 'string' && e.title ? e.title : name,
       url,
-      preview: typeof e.preview === 'string' ? new URL(e.preview, indexUrl).href : new URL('preview.png', url).href,
+      preview: typeof e.preview === 'string' ? new URL(e.preview, indexUrl).href : themeFileUrl(url, 'preview.png'),
       description: typeof e.description === 'string' ? e.description : undefined,
     });
   });

@@ -210,7 +210,7 @@ describe('a lower learning rate on resume', () => {
     bad.dispose();
     await writeImportedCheckpoint(out, g, null, config, { direction: 'AtoB', backend: 'test', source: 'inf', imported: {} });
     g.dispose();
-    const r = await runInProcess('export', exportMain, ['--checkpoint', out, '--out', path.join(tmp, 'nan-theme'), '--no-index', '--backend', 'cpu']);
+    const r = await runInProcess('export', exportMain, ['--checkpoint', out, '--out', path.join(tmp, 'nan-theme'), '--no-index', '--backend', 'wasm']);
     expect(r.code).toBe(2);
     expect(r.output).toMatch(/down0_conv\/kernel holds NaN or Inf/);
     expect(await fs.stat(path.join(tmp, 'nan-theme')).then(() => true, () => false)).toBe(false);

@@ -5,6 +5,7 @@
  * hit the training process itself: node --import tsx, not the tsx wrapper;
  * the exit code a shell sees).
  */
+import * as tf from '@tensorflow/tfjs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { runCommand, type CommandMain } from './cli/common';
@@ -90,6 +91,8 @@ export async function runInProcess(name: string, main: CommandMain, args: readon
       append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
       return true;
     }) as typeof process.stdout.write;
+  // A command picks its own backend: the test's is put back afterwards.
+  const backend = tf.getBackend();
   process.stdout.write = capture((t) => ((stdout += t), (output += t)));
   process.stderr.write = capture((t) => ((stderr += t), (output += t)));
   try {
@@ -98,6 +101,7 @@ export async function runInProcess(name: string, main: CommandMain, args: readon
   } finally {
     process.stdout.write = outWrite;
     process.stderr.write = errWrite;
+    if (backend && tf.getBackend() !== backend) await tf.setBackend(backend);
   }
 }
 

@@ -12,12 +12,19 @@ export const THEME_FILE = 'theme.json';
 /**
  * The one rule for where a theme lives: `path` (a folder, or its theme.json)
  * resolved against `base`, as an absolute folder URL ending with '/'. A query
- * stays (a cache-busting `?v=3`); the theme's files resolve against the folder.
- * Throws on what cannot be a URL.
+ * stays (a cache-busting `?v=3`), and themeFileUrl carries it onto every file
+ * of the theme. Throws on what cannot be a URL.
  */
 export function themeFolderUrl(path: string, base?: string): string {
   const url = new URL(path, base);
   url.pathname = url.pathname.replace(/\/theme\.json$/, '/').replace(/\/?$/, '/');
+  return url.href;
+}
+
+/** A file of the theme in `folder` (a themeFolderUrl), with the folder's query unless the file has its own. */
+export function themeFileUrl(folder: string | URL, file: string): string {
+  const url = new URL(file, folder);
+  if (!url.search) url.search = new URL(folder).search;
   return url.href;
 }
 export const MODEL_FILE = 'model.json';

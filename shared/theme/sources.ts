@@ -4,7 +4,7 @@
  */
 import { type WeightSpec } from '../quantize';
 import { checkSpecs, checkTopology, checkTopologyInput, fmtBytes, manifestSpecs, nonFiniteWeight } from './manifest';
-import { MAX_ACTIVATION_BYTES, MAX_JSON_BYTES, MAX_PARAMETERS, MAX_WEIGHT_BYTES, THEME_FILE, ThemeError, themeFolderUrl, type ThemeJson, validateThemeJson } from './schema';
+import { MAX_ACTIVATION_BYTES, MAX_JSON_BYTES, MAX_PARAMETERS, MAX_WEIGHT_BYTES, THEME_FILE, ThemeError, themeFileUrl, themeFolderUrl, type ThemeJson, validateThemeJson } from './schema';
 
 export type ThemeReader = (path: string) => Promise<ArrayBuffer | Uint8Array>;
 export interface ThemeReaderSource {
@@ -60,9 +60,9 @@ function urlFetcher(source: string | URL, fetchImpl: typeof fetch | undefined): 
   const label = String(source).replace(/\/+$/, '');
   return {
     label,
-    resolve: (path) => new URL(path, base).href,
+    resolve: (path) => themeFileUrl(base, path),
     async read(path, maxBytes) {
-      const url = new URL(path, base).href;
+      const url = themeFileUrl(base, path);
       let res: Response;
       try {
         res = await f(url);

@@ -37,7 +37,7 @@ function buildProgram(): Command {
     .option('--no-peer', 'skip PyTorch');
 }
 
-const log = (msg: string) => console.error(`[bench] ${msg}`);
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const rssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 interface TrainSpec {
@@ -246,7 +246,7 @@ export async function main(args: readonly string[]): Promise<number> {
     fs.renameSync(`${flags.out}.tmp`, flags.out);
     log(`wrote ${flags.out}`);
   }
-  console.log(formatTables(result));
+  process.stdout.write(`${formatTables(result)}\n`);
   return 0;
 }
 

@@ -50,6 +50,15 @@ describe('exit codes', () => {
     expect(code).toBe(2);
     expect(err).toBe("train: unknown option '--no-such-flag'\n");
   });
+
+  it('--help prints the usage and ends with exit 0, without ending the process', async () => {
+    let err = '';
+    let out = '';
+    const program = buildProgram().configureOutput({ writeOut: (t) => (out += t), outputError: () => {} });
+    expect(await runCommand('train', async () => { program.parse(['node', 'train', '--help']); }, (t) => (err += t))).toBe(0);
+    expect(out).toMatch(/^Usage: train \[options\]/);
+    expect(err).toBe('');
+  });
 });
 
 describe('runIfEntry', () => {
@@ -69,6 +78,9 @@ describe('runIfEntry', () => {
       process.argv[1] = path.join(`${dir}-link`, 'cmd.ts');
       await runIfEntry('cmd', pathToFileURL(script).href, main);
       expect(calls).toEqual([process.argv.slice(2)]);
+      process.argv[1] = path.join(dir, 'cmd'); // tsx trainer/cli/eval: the extension left out
+      await runIfEntry('cmd', pathToFileURL(script).href, main);
+      expect(calls).toHaveLength(2);
     } finally {
       process.argv[1] = argv1;
       process.exitCode = exitCode;

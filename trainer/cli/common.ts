@@ -21,15 +21,25 @@ export class UsageError extends BadInputError {
   }
 }
 
+/** Help was shown: the command ends here with exit 0 and nothing more to say. */
+class HelpShown extends Error {
+  readonly exitCode = 0;
+  constructor() {
+    super('help shown');
+    this.name = 'HelpShown';
+  }
+}
+
 /**
  * Commander's errors (unknown flag, missing value) become UsageErrors, shown
- * and answered with exit 2 by runCli like every other bad input; help exits 0.
+ * and answered with exit 2 by runCli like every other bad input; help ends the
+ * command with exit 0 (thrown, not process.exit: a test may run it in process).
  */
 export function withUsageExit(program: Command): Command {
   return program
     .configureOutput({ outputError: () => {} })
     .exitOverride((err: CommanderError) => {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') throw new HelpShown();
       throw new UsageError(err.message.replace(/^error: /, ''));
     });
 }
@@ -46,6 +56,7 @@ export async function runCommand(name: string, main: () => Promise<number | void
   try {
     return (await main()) ?? 0;
   } catch (thrown) {
+    if (thrown instanceof HelpShown) return 0;
     // A file-system failure (full disk, read-only mount, a file where a folder belongs) is not a bug: one line, exit 2.
     const e = isFsProblem(thrown) ? fsError(thrown, 'access') : thrown;
     const err = e as Error;
@@ -70,7 +81,16 @@ export type CommandMain = (args: readonly string[]) => Promise<number | void>;
  */
 export async function runIfEntry(name: string, moduleUrl: string, main: CommandMain): Promise<void> {
   const script = process.argv[1];
-  if (script && realPath(script) === realPath(fileURLToPath(moduleUrl))) await runCli(name, () => main(process.argv.slice(2)));
+  if (script && isSameScript(script, fileURLToPath(moduleUrl))) await runCli(name, () => main(process.argv.slice(2)));
+}
+
+/** `script` names `modulePath`: the same real file, or the same without its extension (tsx trainer/cli/eval). */
+function isSameScript(script: string, modulePath: string): boolean {
+  const module = realPath(modulePath);
+  if (realPath(script) === module) return true;
+  if (path.extname(script)) return false;
+  const ext = path.extname(module);
+  return realPath(`${script}${ext}`) === module;
 }
 
 /** Node names the entry module by its real path; argv may hold a symlinked one (a linked checkout). */
