@@ -24,8 +24,6 @@ import { normalizeDoodle } from './doodleFraming';
 import { type ColourHint, checkHints, frameHints, type Framing, letterboxFraming, renderHintChannels } from './colourHints';
 import { HINT_CHANNELS } from './config';
 import { type Frame, loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
-
-export type { Frame };
 import { drawOnGpu } from './translatorGpu';
 import { BadInputError } from './errors';
 import { fromModelRange, fromUnitRange } from './image';
@@ -47,6 +45,8 @@ export type BrowserImage = Exclude<Parameters<typeof tf.browser.fromPixels>[0], 
  * - a browser image source.
  */
 export type TranslatorInput = tf.Tensor | PixelImage | BrowserImage;
+
+export type { Frame };
 
 export interface TranslatorOptions extends ReadOptions {
   /** How to fit inputs to the model size. Default: the theme's `input.frame`, else letterbox. */

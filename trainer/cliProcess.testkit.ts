@@ -62,7 +62,7 @@ export function startCli(script: string, args: string[], opts: { detached?: bool
   return { child, output: () => out, done, waitFor };
 }
 
-export async function runCli(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
+export async function runCliProcess(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
   const run = startCli(script, args);
   const code = await run.done;
   return { code, output: run.output() };

@@ -8,6 +8,17 @@ import { QUANTIZE_MODES, type QuantizeMode } from '../quantize';
 import { BadInputError } from '../errors';
 
 export const THEME_FILE = 'theme.json';
+export const MODEL_FILE = 'model.json';
+export const THEME_FORMAT = 'doodle2photo-theme';
+export const THEME_VERSION = 1;
+/** Largest weight download accepted (quantized bytes). */
+export const MAX_WEIGHT_BYTES = 200 * 1024 * 1024;
+/** Largest model accepted, in float32 values once dequantized (= 600 MB of memory). */
+export const MAX_PARAMETERS = 150_000_000;
+/** Largest total of layer outputs at batch 1 (float32 bytes) a theme's topology may have. */
+export const MAX_ACTIVATION_BYTES = 1024 * 1024 * 1024;
+/** theme.json and model.json are small; anything bigger is not a theme. */
+export const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
 /**
  * The one rule for where a theme lives: `path` (a folder, or its theme.json)
@@ -27,17 +38,6 @@ export function themeFileUrl(folder: string | URL, file: string): string {
   if (!url.search) url.search = new URL(folder).search;
   return url.href;
 }
-export const MODEL_FILE = 'model.json';
-export const THEME_FORMAT = 'doodle2photo-theme';
-export const THEME_VERSION = 1;
-/** Largest weight download accepted (quantized bytes). */
-export const MAX_WEIGHT_BYTES = 200 * 1024 * 1024;
-/** Largest model accepted, in float32 values once dequantized (= 600 MB of memory). */
-export const MAX_PARAMETERS = 150_000_000;
-/** Largest total of layer outputs at batch 1 (float32 bytes) a theme's topology may have. */
-export const MAX_ACTIVATION_BYTES = 1024 * 1024 * 1024;
-/** theme.json and model.json are small; anything bigger is not a theme. */
-export const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
 export type Direction = 'AtoB' | 'BtoA';
 

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { defaultConfig, type ModelConfig } from '../../shared/config.js';
 import { selectBackend, type BackendChoice } from '../backend.js';
 import { generatorMacs, timeInference, timeTraining } from '../bench/node_bench.js';
@@ -29,7 +29,7 @@ interface BenchFlags {
 
 function buildProgram(): Command {
   return newCommand('bench', 'Training and inference speed on every backend that loads here, in Node and headless Chromium, beside PyTorch when python3-torch is installed.')
-    .addOption(new Option('--json', 'write bench.json (or --out FILE)').default(false))
+    .option('--json', 'write bench.json (or --out FILE)', false)
     .option('--quick', '128 px training rows only, fewer iterations (3–5 min on 2 busy cores; add --no-browser for ~2)', false)
     .option('--out <file>', 'where --json writes', 'bench.json')
     .option('--backends <list>', 'Node backends to measure, comma-separated (default: every one that loads among node-gpu,node,wasm,cpu; cpu trains ~30x slower than wasm, so its training rows run only when named here)')

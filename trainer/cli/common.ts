@@ -35,7 +35,7 @@ class HelpShown extends Error {
  * and answered with exit 2 by runCli like every other bad input; help ends the
  * command with exit 0 (thrown, not process.exit: a test may run it in process).
  */
-export function withUsageExit(program: Command): Command {
+function withUsageExit(program: Command): Command {
   return program
     .configureOutput({ outputError: () => {} })
     .exitOverride((err: CommanderError) => {
@@ -68,7 +68,7 @@ export async function runCommand(name: string, main: () => Promise<number | void
   }
 }
 
-export async function runCli(name: string, main: () => Promise<number | void>): Promise<void> {
+async function runCli(name: string, main: () => Promise<number | void>): Promise<void> {
   process.exitCode = await runCommand(name, main);
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shapeEdges, writeRandomTheme } from '../../testkit/randomTheme';
-import { ROOT, runCli, runInProcess } from '../cliProcess.testkit';
+import { ROOT, runCliProcess, runInProcess } from '../cliProcess.testkit';
 import { main as evalMain } from './eval';
 import { main as exportMain } from './export';
 import { main as translateMain } from './translate';
@@ -79,7 +79,7 @@ describe('theme commands', () => {
   });
 
   it('as a program (npm run NAME): the shell sees exit 2 and one line for bad input', async () => {
-    const r = await runCli(path.join(ROOT, 'trainer/cli/translate.ts'), ['--theme', themeDir, '--in', path.join(tmp, 'nowhere'), '--out', path.join(tmp, 'o')]);
+    const r = await runCliProcess(path.join(ROOT, 'trainer/cli/translate.ts'), ['--theme', themeDir, '--in', path.join(tmp, 'nowhere'), '--out', path.join(tmp, 'o')]);
     expect(r.code).toBe(2);
     expect(r.output.trim()).toMatch(/^translate: --in .*nowhere is not a folder$/);
   });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../shared/config';
 import { readCheckpointState } from '../checkpoint';
-import { ROOT, TINY, TRAIN_CLI, runCli, startCli, trainInProcess } from '../cliProcess.testkit';
+import { ROOT, TINY, TRAIN_CLI, runCliProcess, startCli, trainInProcess } from '../cliProcess.testkit';
 import { LOCK_FILE } from './lock';
 import { checkTrainingMemory, estimateTrainingMemory } from './memory';
 
@@ -75,13 +75,13 @@ describe('one trainer per run folder', () => {
     const out = path.join(tmp, 'locked');
     const first = startCli(TRAIN_CLI, [...LONG, '--out', out]);
     await first.waitFor(/"event":"progress"/);
-    const second = await runCli(TRAIN_CLI, [...LONG, '--out', out]);
+    const second = await runCliProcess(TRAIN_CLI, [...LONG, '--out', out]);
     expect(second.code).toBe(2);
     expect(second.output).toMatch(new RegExp(`${out} is in use by another trainer \\(pid ${first.child.pid}`));
     first.child.kill('SIGKILL');
     await first.done;
     // The lock of the killed trainer is stale now.
-    const third = await runCli(TRAIN_CLI, [...TINY, '--iters', '2', '--out', out, '--json']);
+    const third = await runCliProcess(TRAIN_CLI, [...TINY, '--iters', '2', '--out', out, '--json']);
     expect(third.code, third.output).toBe(0);
     expect(third.output).toMatch(/taking over a stale lock .*pid \d+, started .* is not running/);
   }, 240_000);

@@ -107,13 +107,13 @@ describe('non-finite weights (item 7)', () => {
 
 describe('translate messages (item 8)', () => {
   it('--out that is a file: one line, exit 2', async () => {
-    const { runCli } = await import('../cliProcess.testkit');
+    const { runCliProcess } = await import('../cliProcess.testkit');
     const input = path.join(tmp, 'in');
     await fs.mkdir(input, { recursive: true });
     await fs.copyFile(path.join(ROOT, 'assets/themes/shoes/preview.png'), path.join(input, 'a.png'));
     const file = path.join(tmp, 'out-file');
     await fs.writeFile(file, 'x');
-    const r = await runCli(path.join(ROOT, 'trainer/cli/translate.ts'), ['--theme', path.join(ROOT, 'assets/themes/shoes'), '--in', input, '--out', file, '--backend', 'cpu']);
+    const r = await runCliProcess(path.join(ROOT, 'trainer/cli/translate.ts'), ['--theme', path.join(ROOT, 'assets/themes/shoes'), '--in', input, '--out', file, '--backend', 'cpu']);
     expect(r.code).toBe(2);
     expect(r.output).toMatch(new RegExp(`cannot use --out ${file}: part of that path is a file`));
     expect(r.output).not.toMatch(/EEXIST|bug/);
