@@ -14,6 +14,17 @@ export type GanMode = 'vanilla' | 'lsgan';
  */
 export type Upsample = 'transpose' | 'resize';
 export const UPSAMPLE_MODES: readonly Upsample[] = ['transpose', 'resize'];
+/**
+ * The order of the layers inside each U-Net block.
+ * 'pix2pix' (junyanz, affinelayer): LeakyReLU → conv → norm down, ReLU → up-conv → norm up.
+ * 'keras-gan' (eriklindernoren/Keras-GAN, the community shoes generator): conv → LeakyReLU → norm
+ * down (norm on every block but the first, the innermost included), nearest ×2 → 4×4 stride-1 conv →
+ * ReLU → norm up, every conv with a bias (the activation sits between conv and norm, so the bias is
+ * not redundant), the outermost skip taken after the first LeakyReLU, no dropout. It needs
+ * `upsample: 'resize'`.
+ */
+export type BlockLayout = 'pix2pix' | 'keras-gan';
+export const BLOCK_LAYOUTS: readonly BlockLayout[] = ['pix2pix', 'keras-gan'];
 /** Colour-hint channels appended to the generator input: hint RGB (in [-1,1], 0 where unhinted) and a 0/1 mask. */
 export const HINT_CHANNELS = 4;
 
@@ -45,6 +56,8 @@ export interface ModelConfig {
   normAffine?: boolean;
   /** Epsilon of the norm layers (absent: 1e-5, PyTorch's; Keras-trained generators use 1e-3). */
   normEpsilon?: number;
+  /** Layer order inside the generator's blocks (absent: 'pix2pix'). */
+  layout?: BlockLayout;
 }
 
 /** The fields that older configs lack, with the values those configs were built with. */
@@ -109,8 +122,15 @@ export function configProblems(config: unknown): string[] {
   if (c.normEpsilon !== undefined && !(typeof c.normEpsilon === 'number' && c.normEpsilon > 0 && c.normEpsilon < 1)) {
     problems.push(`normEpsilon must be a number between 0 and 1 (got ${JSON.stringify(c.normEpsilon)})`);
   }
+  if (c.layout !== undefined && !BLOCK_LAYOUTS.includes(c.layout as BlockLayout)) {
+    problems.push(`layout must be "pix2pix" or "keras-gan" (got ${JSON.stringify(c.layout)})`);
+  }
   if (problems.length) return problems;
   const cfg = c as unknown as ModelConfig;
+  if (cfg.layout === 'keras-gan') {
+    if ((cfg.upsample ?? 'transpose') !== 'resize') problems.push('layout "keras-gan" upsamples by resizing: it needs upsample "resize"');
+    if (cfg.dropout) problems.push('layout "keras-gan" has no dropout: set dropout false');
+  }
   if (cfg.size < MIN_SIZE || cfg.size > MAX_SIZE) problems.push(`size ${cfg.size} is out of range: use ${MIN_SIZE}..${MAX_SIZE}`);
   if (cfg.size % 2 ** cfg.depth !== 0) {
     const ok = Math.floor(cfg.size / 2 ** cfg.depth) * 2 ** cfg.depth || 2 ** cfg.depth;

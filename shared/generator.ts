@@ -75,11 +75,13 @@ export class InitSeeds {
 
 /** Kernel side of the decoder convs: 4×4 transposed, or 3×3 after the resize. */
 export function decoderKernel(config: ModelConfig): number {
+  if (config.layout === 'keras-gan') return 4; // Keras-GAN's deconv2d: nearest ×2, then a 4×4 'same' conv
   return config.upsample === 'resize' ? 3 : 4;
 }
 
 /** Whether down block `level` has a norm layer (never the outermost; the innermost only with innermostNorm). */
 export function encoderHasNorm(config: ModelConfig, level: number): boolean {
+  if (config.layout === 'keras-gan') return level !== 0;
   return level !== 0 && (level !== config.depth - 1 || config.innermostNorm === true);
 }
 
@@ -102,7 +104,8 @@ export function normLayer(config: ModelConfig, name: string, seeds: InitSeeds): 
 
 /** Convs followed by batch norm need no bias (the norm's offset replaces it), as in pix2pix. */
 export function convUsesBias(config: ModelConfig): boolean {
-  return config.norm !== 'batch';
+  // keras-gan: the activation sits between conv and norm, so the bias is not redundant there.
+  return config.layout === 'keras-gan' || config.norm !== 'batch';
 }
 
 const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor =>
@@ -110,6 +113,7 @@ const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor 
 
 export function buildGenerator(modelConfig: ModelConfig, options: BuildOptions = {}): tf.LayersModel {
   const config = validateConfig(modelConfig);
+  if (config.layout === 'keras-gan') return buildKerasGanGenerator(config, options);
   const seeds = new InitSeeds(options.seed ?? 1);
   const bias = convUsesBias(config);
   const { size, depth } = config;
@@ -174,6 +178,47 @@ export function buildGenerator(modelConfig: ModelConfig, options: BuildOptions =
       x = apply(tf.layers.dropout({ rate: DROPOUT_RATE, name: `up${level}_dropout` }), x);
     }
     // Skip connection: [encoder output, decoder output] along channels, as torch.cat([x, model(x)], 1).
+    x = tf.layers.concatenate({ name: `up${level}_skip` }).apply([skips[level - 1], x]) as tf.SymbolicTensor;
+  }
+  return tf.model({ inputs: input, outputs: x, name: options.name ?? 'generator' });
+}
+
+/**
+ * The Keras-GAN U-Net (eriklindernoren/Keras-GAN pix2pix, the community shoes
+ * generator's family), with the same layer names as the pix2pix layout:
+ *   down{i}: conv 4×4 stride 2 (bias) → down{i}_lrelu → down{i}_norm (none on down0);
+ *            the skip is the block's last output (down0's LeakyReLU)
+ *   up{i}:   up{i}_resize (nearest ×2) → up{i}_conv 4×4 stride 1 'same' (bias) → up{i}_relu →
+ *            up{i}_norm → up{i}_skip = [skip, decoder]; up0 is resize → conv (outChannels) → tanh.
+ * Keras-GAN concatenates [decoder, skip]; the importer reorders the next conv's input channels so
+ * the project keeps one skip order ([skip, decoder], as torch.cat([x, model(x)], 1)).
+ */
+function buildKerasGanGenerator(config: ModelConfig, options: BuildOptions): tf.LayersModel {
+  const seeds = new InitSeeds(options.seed ?? 1);
+  const { size, depth } = config;
+  const input = tf.input({ shape: [size, size, generatorInChannels(config)], name: 'edges' });
+  const conv = (name: string, filters: number, strides: number) =>
+    tf.layers.conv2d({ name, filters, kernelSize: 4, strides, padding: 'same', useBias: true, kernelInitializer: seeds.kernel() });
+  const skips: tf.SymbolicTensor[] = [];
+  let x = input;
+  for (let level = 0; level < depth; level++) {
+    x = apply(conv(`down${level}_conv`, encoderChannels(config, level), 2), x);
+    x = apply(tf.layers.leakyReLU({ alpha: LEAKY_SLOPE, name: `down${level}_lrelu` }), x);
+    const norm = encoderHasNorm(config, level) ? normLayer(config, `down${level}_norm`, seeds) : null;
+    if (norm) x = apply(norm, x);
+    skips.push(x);
+  }
+  for (let level = depth - 1; level >= 0; level--) {
+    const outermost = level === 0;
+    x = apply(tf.layers.upSampling2d({ name: `up${level}_resize`, size: [2, 2], interpolation: 'nearest' }), x);
+    x = apply(conv(`up${level}_conv`, outermost ? config.outChannels : encoderChannels(config, level - 1), 1), x);
+    if (outermost) {
+      x = apply(tf.layers.activation({ activation: 'tanh', name: 'photo' }), x);
+      break;
+    }
+    x = apply(tf.layers.reLU({ name: `up${level}_relu` }), x);
+    const norm = normLayer(config, `up${level}_norm`, seeds);
+    if (norm) x = apply(norm, x);
     x = tf.layers.concatenate({ name: `up${level}_skip` }).apply([skips[level - 1], x]) as tf.SymbolicTensor;
   }
   return tf.model({ inputs: input, outputs: x, name: options.name ?? 'generator' });

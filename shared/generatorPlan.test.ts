@@ -12,6 +12,7 @@ const CONFIGS: Partial<ModelConfig>[] = [
   { size: 128, ngf: 2, depth: 7, norm: 'none', dropout: false, channelCap: 8 },
   { size: 256, ngf: 2, depth: 8, upsample: 'resize', colourHints: true },
   { size: 64, ngf: 4, depth: 4, inChannels: 1, outChannels: 3 },
+  { size: 64, ngf: 4, depth: 6, layout: 'keras-gan', upsample: 'resize', dropout: false, normEpsilon: 1e-3, channelCap: 8 },
 ];
 
 describe('generatorPlan: the layers buildGenerator makes, without building', () => {

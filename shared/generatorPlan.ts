@@ -44,6 +44,7 @@ export function generatorPlan(config: ModelConfig): PlannedLayer[] {
     if (config.norm === 'instance') add(name, 'InstanceNormalization', { epsilon, affine: config.normAffine === true });
   };
   const skips: string[] = [];
+  if (config.layout === 'keras-gan') return kerasGanPlan(config, layers, add, norm, () => ({ prev, shape }));
   for (let level = 0; level < depth; level++) {
     if (level > 0) add(`down${level}_lrelu`, 'LeakyReLU', { alpha: LEAKY_SLOPE });
     const filters = encoderChannels(config, level);
@@ -75,6 +76,42 @@ export function generatorPlan(config: ModelConfig): PlannedLayer[] {
     const skip = skips[level - 1];
     const skipChannels = layers.find((l) => l.name === skip)!.shape[2];
     add(`up${level}_skip`, 'Concatenate', { axis: -1 }, [shape[0], shape[1], skipChannels + shape[2]], [skip, prev]);
+  }
+  return layers;
+}
+
+type Add = (name: string, className: string, attrs: Record<string, unknown>, out?: number[], inbound?: string[]) => void;
+
+/** The Keras-GAN layout's layers (see buildKerasGanGenerator in shared/generator.ts). */
+function kerasGanPlan(config: ModelConfig, layers: PlannedLayer[], add: Add, norm: (name: string) => void, at: () => { prev: string; shape: number[] }): PlannedLayer[] {
+  const { depth } = config;
+  const conv = (name: string, filters: number, strides: number) => {
+    const { shape } = at();
+    const out = strides === 2 ? [shape[0] / 2, shape[1] / 2, filters] : [shape[0], shape[1], filters];
+    add(name, 'Conv2D', { ...CONV_DEFAULTS, filters, kernel_size: [4, 4], strides: [strides, strides], use_bias: true }, out);
+  };
+  const skips: string[] = [];
+  for (let level = 0; level < depth; level++) {
+    conv(`down${level}_conv`, encoderChannels(config, level), 2);
+    add(`down${level}_lrelu`, 'LeakyReLU', { alpha: LEAKY_SLOPE });
+    if (encoderHasNorm(config, level)) norm(`down${level}_norm`);
+    skips.push(at().prev);
+  }
+  for (let level = depth - 1; level >= 0; level--) {
+    const { shape } = at();
+    add(`up${level}_resize`, 'UpSampling2D', { size: [2, 2], data_format: 'channels_last', interpolation: 'nearest' }, [shape[0] * 2, shape[1] * 2, shape[2]]);
+    if (level === 0) {
+      conv('up0_conv', config.outChannels, 1);
+      add('photo', 'Activation', { activation: 'tanh' });
+      break;
+    }
+    conv(`up${level}_conv`, encoderChannels(config, level - 1), 1);
+    add(`up${level}_relu`, 'ReLU', { max_value: null });
+    norm(`up${level}_norm`);
+    const skip = skips[level - 1];
+    const cur = at();
+    const skipChannels = layers.find((l) => l.name === skip)!.shape[2];
+    add(`up${level}_skip`, 'Concatenate', { axis: -1 }, [cur.shape[0], cur.shape[1], skipChannels + cur.shape[2]], [skip, cur.prev]);
   }
   return layers;
 }

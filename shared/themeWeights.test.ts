@@ -20,6 +20,7 @@ const configs: [string, ModelConfig][] = [
   ['no norm, 1 channel in, depth 4', defaultConfig({ size: 32, ngf: 2, ndf: 2, depth: 4, norm: 'none', inChannels: 1, dropout: false })],
   ['resize decoder with colour hints', defaultConfig({ size: 32, ngf: 4, ndf: 4, upsample: 'resize', colourHints: true })],
   ['affine instance norm on the innermost block too (imported layout)', defaultConfig({ size: 32, ngf: 4, ndf: 4, norm: 'instance', normAffine: true, innermostNorm: true })],
+  ['Keras-GAN layout (conv, LeakyReLU, BN; resize then 4×4 conv)', defaultConfig({ size: 32, ngf: 4, ndf: 4, layout: 'keras-gan', upsample: 'resize', dropout: false, channelCap: 8 })],
 ];
 
 describe('generatorWeightShapes', () => {

@@ -43,7 +43,7 @@ export function generatorWeightShapes(config: ModelConfig): ShapeMap {
     const outCh = outermost ? config.outChannels : encoderChannels(config, level - 1);
     // tfjs stores transposed-conv kernels as [kh, kw, outChannels, inChannels], plain ones as [kh, kw, in, out].
     const k = decoderKernel(config);
-    out.set(`up${level}_conv/kernel`, config.upsample === 'resize' ? [k, k, inCh, outCh] : [k, k, outCh, inCh]);
+    out.set(`up${level}_conv/kernel`, config.upsample === 'resize' || config.layout === 'keras-gan' ? [k, k, inCh, outCh] : [k, k, outCh, inCh]);
     if (outermost || bias) out.set(`up${level}_conv/bias`, [outCh]);
     if (!outermost) addNorm(out, config, `up${level}_norm`, outCh);
   }
