@@ -11,7 +11,14 @@
  * with the mirrored encoder output in either order), the last without norm,
  * then tanh. Anything else is refused with the layer that does not fit.
  *
- * Batch norm: `--norm instance` (default) normalises with each image's own
+ * The Keras-GAN family (eriklindernoren/Keras-GAN pix2pix, the community
+ * edges→shoes generator) is mapped too: Conv2D 4×4 stride 2 → LeakyReLU →
+ * BN (none on the first) down; UpSampling2D ×2 → Conv2D 4×4 stride 1 with
+ * ReLU → BN → concat [decoder, skip] up; UpSampling2D → Conv2D → tanh last.
+ * Its stored moving statistics are what it was meant to run with, so
+ * `--norm batch` is its default.
+ *
+ * Batch norm: `--norm instance` (default for the pix2pix family) normalises with each image's own
  * statistics and keeps the learned scale and offset (batch statistics at
  * batch 1, as such generators are run at inference); `--norm batch` keeps
  * the stored moving statistics. A conv bias right before a norm is exactly
@@ -49,6 +56,8 @@ interface LayerNode {
 }
 
 export type ImportedNorm = 'instance' | 'batch';
+/** The source's block family: pix2pix (transposed convs) or Keras-GAN (upsample then conv). */
+export type LayersFamily = 'pix2pix' | 'keras-gan';
 
 /** One encoder or decoder block, as found in the source graph. */
 interface Block {
@@ -59,6 +68,7 @@ interface Block {
 }
 
 export interface ParsedGenerator {
+  family: LayersFamily;
   config: ModelConfig;
   encoder: Block[];
   /** Outermost (up0) last, as the source runs them: decoder[0] is the innermost up block. */
@@ -94,7 +104,7 @@ const isActivation = (n: LayerNode, kind: 'relu' | 'leaky' | 'tanh'): boolean =>
 };
 
 /** The graph as the main path from input to output (skip branches left out), checked against the U-Net family. */
-export function parseGenerator(modelJson: unknown, file: string, norm: ImportedNorm = 'instance'): ParsedGenerator {
+export function parseGenerator(modelJson: unknown, file: string, normOption?: ImportedNorm): ParsedGenerator {
   const { nodes, input, output } = nodesOf(modelJson, file);
   const consumers = new Map<string, LayerNode[]>();
   for (const n of nodes.values()) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
@@ -113,6 +123,8 @@ export function parseGenerator(modelJson: unknown, file: string, norm: ImportedN
     path.push(onward[0]);
     at = onward[0].name;
   }
+  if (path.some((n) => n.className === 'UpSampling2D')) return parseKerasGan(path, shape as number[], file, normOption ?? 'batch');
+  const norm = normOption ?? 'instance';
   const unexpected = (n: LayerNode, want: string) => fail(file, `layer "${n.name}" (${n.className}) does not fit a pix2pix U-Net: expected ${want}`);
   const checkConv = (n: LayerNode, transposed: boolean) => {
     const cls = transposed ? 'Conv2DTranspose' : 'Conv2D';
@@ -191,22 +203,107 @@ export function parseGenerator(modelJson: unknown, file: string, norm: ImportedN
     normEpsilon: [...epsilons][0], dropout: decoder.some((b) => (b as Block & { dropout?: boolean }).dropout), nLayersD: 3,
     upsample: 'transpose' as const, colourHints: false,
   };
-  let config: ModelConfig;
+  const config = checkedConfig(base, file);
+  checkChannels(config, encoder, decoder, file);
+  const biasBeforeNorm = [...encoder, ...decoder].filter((b) => b.norm && b.conv.config.use_bias !== false).length;
+  return { family: 'pix2pix', config, encoder, decoder, biasBeforeNorm };
+}
+
+/** Checks a main path against the Keras-GAN U-Net (see the file comment) and reads its config. */
+function parseKerasGan(path: LayerNode[], shape: number[], file: string, norm: ImportedNorm): ParsedGenerator {
+  const unexpected = (n: LayerNode | undefined, want: string) =>
+    fail(file, n ? `layer "${n.name}" (${n.className}) does not fit a Keras-GAN U-Net: expected ${want}` : `the network ends early: expected ${want}`);
+  let i = 0;
+  const take = () => path[i++];
+  const peek = () => path[i];
+  const conv = (stride: number, activations: string[]): LayerNode => {
+    const n = take();
+    const k = n?.config.kernel_size as number[], s = n?.config.strides as number[];
+    if (n?.className !== 'Conv2D' || JSON.stringify(k) !== '[4,4]' || JSON.stringify(s) !== `[${stride},${stride}]` || n.config.padding !== 'same') {
+      throw unexpected(n, `Conv2D 4×4, stride ${stride}, padding "same"`);
+    }
+    if (n.config.dilation_rate && JSON.stringify(n.config.dilation_rate) !== '[1,1]') throw unexpected(n, 'no dilation');
+    if (!activations.includes(String(n.config.activation ?? 'linear'))) throw unexpected(n, `a conv with activation ${activations.join(' or ')}`);
+    if (n.config.use_bias === false) throw unexpected(n, 'a conv with a bias (Keras-GAN convs have one)');
+    return n;
+  };
+  const upsample = () => {
+    const n = take();
+    if (n?.className !== 'UpSampling2D' || JSON.stringify(n.config.size) !== '[2,2]' || (n.config.interpolation ?? 'nearest') !== 'nearest') {
+      throw unexpected(n, 'UpSampling2D ×2, nearest');
+    }
+  };
+  const encoder: Block[] = [];
+  while (peek() && peek().className !== 'UpSampling2D') {
+    const c = conv(2, ['linear']);
+    const act = take();
+    if (!act || !isActivation(act, 'leaky')) throw unexpected(act, 'LeakyReLU 0.2 after the encoder conv');
+    const normLayer = peek()?.className === 'BatchNormalization' ? take() : null;
+    encoder.push({ conv: c, norm: normLayer, output: (normLayer ?? act).name } as Block);
+  }
+  const depth = encoder.length;
+  const decoder: Block[] = [];
+  for (let level = depth - 1; level >= 1; level--) {
+    upsample();
+    const c = conv(1, ['relu', 'linear']);
+    if (c.config.activation !== 'relu') {
+      const relu = take();
+      if (!relu || !isActivation(relu, 'relu')) throw unexpected(relu, 'ReLU after the decoder conv');
+    }
+    const normLayer = take();
+    if (normLayer?.className !== 'BatchNormalization') throw unexpected(normLayer, 'BatchNormalization after every inner decoder conv');
+    const cat = take();
+    const skip = (encoder[level - 1] as Block & { output: string }).output;
+    if (cat?.className !== 'Concatenate' || cat.inputs.length !== 2 || !cat.inputs.includes(normLayer.name) || !cat.inputs.includes(skip)) {
+      throw unexpected(cat, `a concatenation of "${normLayer.name}" and the encoder level ${level - 1} output "${skip}"`);
+    }
+    decoder.push({ conv: c, norm: normLayer, decoderFirst: cat.inputs[0] === normLayer.name });
+  }
+  upsample();
+  const last = conv(1, ['tanh', 'linear']);
+  if (last.config.activation !== 'tanh') {
+    const tanh = take();
+    if (!tanh || !isActivation(tanh, 'tanh')) throw unexpected(tanh, 'tanh as the last layer');
+  }
+  if (i !== path.length) throw unexpected(path[i], 'nothing after the tanh');
+  decoder.push({ conv: last, norm: null });
+  if (depth < 2) throw fail(file, `found ${depth} encoder blocks; a U-Net has at least 2`);
+  if (encoder[0].norm) throw unexpected(encoder[0].norm, 'no norm on the outermost encoder block');
+  const missing = encoder.slice(1).find((b) => !b.norm);
+  if (missing) throw unexpected(missing.conv, 'a BatchNormalization after every inner encoder LeakyReLU');
+  const norms = [...encoder.slice(1), ...decoder.slice(0, -1)].map((b) => b.norm!);
+  const epsilons = new Set(norms.map((n) => Number(n.config.epsilon ?? 1e-3)));
+  if (epsilons.size !== 1) throw fail(file, `the batch-norm layers use different epsilons (${[...epsilons].join(', ')})`);
+  const filters = encoder.map((b) => Number(b.conv.config.filters));
+  const base = {
+    size: shape[1], inChannels: shape[3], outChannels: Number(last.config.filters), ngf: filters[0], ndf: 64, depth,
+    channelCap: Math.max(...filters), norm, normAffine: norm === 'instance' ? true : undefined, innermostNorm: true,
+    normEpsilon: [...epsilons][0], dropout: false, nLayersD: 3, upsample: 'resize' as const, layout: 'keras-gan' as const, colourHints: false,
+  };
+  const config = checkedConfig(base, file);
+  checkChannels(config, encoder, decoder, file);
+  return { family: 'keras-gan', config, encoder, decoder, biasBeforeNorm: 0 };
+}
+
+function checkedConfig(base: Record<string, unknown>, file: string): ModelConfig {
   try {
-    config = validateConfig(Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)));
+    return validateConfig(Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) as Partial<ModelConfig>);
   } catch (e) {
     throw fail(file, (e as Error).message);
   }
-  filters.forEach((f, level) => {
+}
+
+/** Every conv's filter count must be the project's U-Net's for this ngf and cap. */
+function checkChannels(config: ModelConfig, encoder: Block[], decoder: Block[], file: string): void {
+  encoder.forEach((b, level) => {
+    const f = Number(b.conv.config.filters);
     if (f !== encoderChannels(config, level)) throw fail(file, `encoder level ${level} has ${f} filters; this project's U-Net with ngf ${config.ngf} and cap ${config.channelCap} has ${encoderChannels(config, level)} there`);
   });
   decoder.forEach((b, k) => {
-    const level = depth - 1 - k;
+    const level = config.depth - 1 - k;
     const want = level === 0 ? config.outChannels : encoderChannels(config, level - 1);
     if (Number(b.conv.config.filters) !== want) throw fail(file, `decoder block "${b.conv.name}" has ${b.conv.config.filters} filters; expected ${want}`);
   });
-  const biasBeforeNorm = [...encoder, ...decoder].filter((b) => b.norm && b.conv.config.use_bias !== false).length;
-  return { config, encoder, decoder, biasBeforeNorm };
 }
 
 /** Reads the weight shards of a layers model, checking declared sizes against the files before reading them. */
@@ -265,14 +362,17 @@ export function mapWeights(parsed: ParsedGenerator, weights: tf.NamedTensorMap, 
     });
     target.setWeights(values);
   };
-  const convWeights = (block: Block, reorder: boolean): tf.Tensor[] => {
+  const kerasGan = parsed.family === 'keras-gan';
+  /** `decoderFirst`: the input is the source's [decoder (`decoderChannels`), skip]; the project's is [skip, decoder]. */
+  const convWeights = (block: Block, decoderFirst: boolean, decoderChannels: number): tf.Tensor[] => {
     let kernel = get(block.conv.name, 'kernel');
     const filters = Number(block.conv.config.filters);
     const hasBias = block.conv.config.use_bias !== false;
-    if (reorder) {
-      // Conv2DTranspose kernels are [kh, kw, out, in]; in = [decoder, skip] there, [skip, decoder] here.
-      const half = kernel.shape[3]! / 2;
-      kernel = tf.concat([kernel.slice([0, 0, 0, half], [-1, -1, -1, half]), kernel.slice([0, 0, 0, 0], [-1, -1, -1, half])], 3);
+    if (decoderFirst) {
+      // Conv2DTranspose kernels are [kh, kw, out, in]; Conv2D kernels (Keras-GAN) [kh, kw, in, out].
+      const axis = kerasGan ? 2 : 3;
+      const [decoderPart, skipPart] = tf.split(kernel, [decoderChannels, kernel.shape[axis]! - decoderChannels], axis);
+      kernel = tf.concat([skipPart, decoderPart], axis);
     }
     const bias = hasBias ? get(block.conv.name, 'bias') : tf.zeros([filters]);
     return [kernel, bias];
@@ -283,6 +383,8 @@ export function mapWeights(parsed: ParsedGenerator, weights: tf.NamedTensorMap, 
     const gamma = block.norm!.config.scale === false ? tf.ones([channels]) : get(n, 'gamma');
     const beta = block.norm!.config.center === false ? tf.zeros([channels]) : get(n, 'beta');
     if (config.norm === 'instance') return [gamma, beta];
+    // Keras-GAN: an activation sits between conv and norm, so the conv keeps its bias.
+    if (kerasGan) return [gamma, beta, get(n, 'moving_mean'), get(n, 'moving_variance')];
     // Batch norm with the stored statistics: fold the conv bias into the moving mean (the project's conv has none).
     return [gamma, beta, get(n, 'moving_mean').sub(convBias), get(n, 'moving_variance')];
   };
@@ -295,9 +397,9 @@ export function mapWeights(parsed: ParsedGenerator, weights: tf.NamedTensorMap, 
   return model;
 
   function fill(): void {
-    const usesBias = config.norm !== 'batch';
+    const usesBias = kerasGan || config.norm !== 'batch';
     encoder.forEach((block, level) => {
-      const [kernel, bias] = convWeights(block, false);
+      const [kernel, bias] = convWeights(block, false, 0);
       assign(`down${level}_conv`, level === 0 || usesBias ? [kernel, bias] : [kernel]);
       if (block.norm) assign(`down${level}_norm`, normWeights(block, bias));
     });
@@ -305,7 +407,7 @@ export function mapWeights(parsed: ParsedGenerator, weights: tf.NamedTensorMap, 
       const level = config.depth - 1 - k;
       // The concat that feeds this block is the one after the previous (inner) block.
       const reorder = k > 0 && decoder[k - 1].decoderFirst === true;
-      const [kernel, bias] = convWeights(block, reorder);
+      const [kernel, bias] = convWeights(block, reorder, k > 0 ? Number(decoder[k - 1].conv.config.filters) : 0);
       assign(`up${level}_conv`, level === 0 || usesBias ? [kernel, bias] : [kernel]);
       if (block.norm) assign(`up${level}_norm`, normWeights(block, bias));
     });
@@ -353,8 +455,8 @@ export async function importTfjsLayers(opts: LayersImportOptions): Promise<Layer
   } catch (e) {
     throw fail(file, `not valid JSON (${(e as Error).message})`);
   }
-  const norm = opts.norm ?? 'instance';
-  const parsed = parseGenerator(modelJson, file, norm);
+  const parsed = parseGenerator(modelJson, file, opts.norm);
+  const norm = parsed.config.norm as ImportedNorm;
   const { specs, data } = await readWeights(opts.dir, modelJson, file);
   const sha256 = createHash('sha256').update(text).update(new Uint8Array(data)).digest('hex');
   const weights = tf.io.decodeWeights(data, specs);
