@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const { readCheckpointState, loadTrainingCheckpoint } = await import('../trainer/checkpoint');
   const { selectBackend } = await import('../trainer/backend');
   await selectBackend('wasm', () => {});
-  const hyper = { ganMode: 'vanilla' as const, lambdaL1: 100, lr: 2e-4, beta1: 0.5, beta2: 0.999, emaDecay: 0, lambdaFeatureMatching: 0 };
+  const hyper = { ganMode: 'vanilla' as const, lambdaL1: 100, lr: 2e-4, beta1: 0.5, beta2: 0.999, emaDecay: 0, lambdaFeatureMatching: 0, freezeNorm: false };
   try {
     // ---- kill -9 loop: every step saves, kills land anywhere, also mid-save.
     const run = path.join(tmp, 'kill-loop');

@@ -24,6 +24,13 @@ export interface TrainHyperparams {
   emaDecay: number;
   /** Weight of pix2pixHD's discriminator feature-matching loss in G's objective (0 = off; pix2pixHD uses 10). */
   lambdaFeatureMatching: number;
+  /**
+   * Run G's norms on their stored statistics while training (and leave them as they are):
+   * fine-tuning a GPU-trained generator at batch 1–4 would otherwise replace the statistics it
+   * learned on 50,000 pairs with noisy per-batch ones. Scales and offsets still learn.
+   * G then runs in inference mode, so dropout (pix2pix family) is off too.
+   */
+  freezeNorm: boolean;
 }
 
 export const DEFAULT_HYPERPARAMS: TrainHyperparams = {
@@ -34,6 +41,7 @@ export const DEFAULT_HYPERPARAMS: TrainHyperparams = {
   beta2: 0.999,
   emaDecay: 0,
   lambdaFeatureMatching: 0,
+  freezeNorm: false,
 };
 
 /**
@@ -146,7 +154,7 @@ export class Pix2PixModel {
         // Feature-matching targets: D's activations on the real pair, outside G's tape.
         const realFeatures = DF ? (DF.apply([edges, photos], { training: true }) as tf.Tensor[]).slice(0, -1) : [];
         const { grads } = tf.variableGrads(() => {
-          const out = G.apply(input, { training: true }) as tf.Tensor;
+          const out = G.apply(input, { training: !hyper.freezeNorm }) as tf.Tensor;
           fake = tf.keep(out);
           const dOut = (DF ?? D).apply([edges, out], { training: true }) as tf.Tensor | tf.Tensor[];
           const logits = Array.isArray(dOut) ? dOut[dOut.length - 1] : dOut;

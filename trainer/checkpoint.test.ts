@@ -73,7 +73,7 @@ describe('exact resume', () => {
 });
 
 function defaultHyper() {
-  return { ganMode: 'vanilla' as const, lambdaL1: 100, lr: 2e-4, beta1: 0.5, beta2: 0.999, emaDecay: 0, lambdaFeatureMatching: 0 };
+  return { ganMode: 'vanilla' as const, lambdaL1: 100, lr: 2e-4, beta1: 0.5, beta2: 0.999, emaDecay: 0, lambdaFeatureMatching: 0, freezeNorm: false };
 }
 
 describe('atomic checkpoint folder', () => {

@@ -74,6 +74,11 @@ export const TRAIN_OPTIONS = {
     flag: '--doodle-strokes <P>', help: 'share of edge maps redrawn as hand-drawn strokes', default: 0.5, range: PROBABILITY,
     runDefining: true, uses: { formats: ['aligned'] },
   }),
+  /** Aligned data: share of training pairs whose input is a sparse outline doodle (taken before --doodle-strokes). */
+  doodleOutline: num({
+    flag: '--doodle-outline <P>', help: 'share of training pairs whose input becomes the photo\'s silhouette outline plus a random few inner lines, drawn as doodle strokes (players draw outlines, not edge maps); the rest get --doodle-strokes',
+    note: 'the shoes and handbags themes use 0.5', default: 0, range: PROBABILITY, runDefining: true, uses: { formats: ['aligned'] },
+  }),
   /** Photos data: automatic-edge density (strong edge pixels per image side; fewer = sparser, doodle-like). */
   edgeDensity: num({
     flag: '--edge-density <N>', help: 'strong edge pixels per image side for the automatic edges; lower is sparser and closer to a doodle',
@@ -114,6 +119,11 @@ export const TRAIN_OPTIONS = {
     flag: '--init-from <RUN>',
     help: 'fine-tune: start from another run\'s checkpoint (G, D, Adam state), or from a theme folder (its generator; a fresh D and Adam), with the same model flags; the step count starts at 0',
     default: null, runDefining: true,
+  }),
+  /** Fine-tuning: G's norms run on (and keep) their stored statistics. */
+  freezeNorm: flag({
+    flag: '--freeze-norm', help: 'keep G\'s batch-norm statistics as they are and train on them (fine-tuning a GPU-trained generator: batch-1 statistics would replace what it learned); scales and offsets still learn, dropout is off',
+    default: false, runDefining: true,
   }),
   ngf: int({ flag: '--ngf <N>', help: 'generator filters in the first layer', default: { real: 32, synthetic: 16 }, runDefining: true }),
   ndf: int({ flag: '--ndf <N>', help: 'discriminator filters in the first layer', default: { real: 32, synthetic: 16 }, runDefining: true }),

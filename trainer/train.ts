@@ -54,6 +54,7 @@ function hyperFrom(options: TrainOptions): TrainHyperparams {
   return {
     ...DEFAULT_HYPERPARAMS, ganMode: options.ganMode, lambdaL1: options.lambdaL1, lr: options.lr, beta1: options.beta1,
     emaDecay: options.ema ?? 0, lambdaFeatureMatching: options.featureMatching ?? 0,
+    freezeNorm: options.freezeNorm ?? false,
   };
 }
 
@@ -153,9 +154,19 @@ async function initFromTheme(dir: string, config: ModelConfig, options: TrainOpt
 /** Fine-tuning: another run's G, D and optimizer state (or a theme's G), refused unless it is the same model. */
 async function initFromRun(runDir: string, config: ModelConfig, options: TrainOptions, ctx: TrainContext): Promise<{ model: Pix2PixModel; stages: TrainingStage[] }> {
   if (await fs.stat(path.join(runDir, THEME_FILE)).then((st) => st.isFile(), () => false)) return initFromTheme(runDir, config, options, ctx);
-  const { model, state, missing } = await loadTrainingCheckpoint(runDir, hyperFrom(options));
+  const loaded = await loadTrainingCheckpoint(runDir, hyperFrom(options));
+  const { state, missing } = loaded;
+  let model = loaded.model;
   if (missing.length) ctx.log(`${runDir} has no ${missing.join(', ')}`);
-  const differing = configDifferences(state.config, config);
+  if (missing.some((m) => m.startsWith('discriminator'))) {
+    // An imported generator comes without D: the fresh one takes the flags' shape (as from a theme).
+    const withFlagsD = new Pix2PixModel(validateConfig({ ...state.config, ndf: config.ndf, nLayersD: config.nLayersD }), hyperFrom(options), options.seed);
+    withFlagsD.generator.setWeights(model.generator.getWeights());
+    withFlagsD.resetEma();
+    model.dispose();
+    model = withFlagsD;
+  }
+  const differing = configDifferences(model.config, config);
   if (differing) {
     model.dispose();
     throw new CheckpointError(`--init-from ${runDir}: that run is a different model (${differing}). Use the same model flags as that run.`);
@@ -178,7 +189,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
     split: 'train' as const, direction: options.direction, size: options.size, loadSize: options.loadSize,
     flip: options.flip, seed: options.seed, edges: edgeStyleOf(options),
   };
-  const mainDataset = await open({ ...stream, format: options.format, dir: options.data ?? undefined, doodleStrokes: options.doodleStrokes, faceSketch: options.faceSketch, faceComposite: options.faceComposite });
+  const mainDataset = await open({ ...stream, format: options.format, dir: options.data ?? undefined, doodleStrokes: options.doodleStrokes, doodleOutline: options.doodleOutline, faceSketch: options.faceSketch, faceComposite: options.faceComposite });
   const dataset = options.extraPhotos
     ? mixDatasets(mainDataset, await open({ ...stream, format: 'photos', dir: options.extraPhotos }), options.extraShare)
     : mainDataset;

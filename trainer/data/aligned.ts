@@ -10,6 +10,7 @@ import type { Rng } from '../../shared/random';
 import { cropFlip, pickCrop, strokeWidthsFor, toSigned } from './augment';
 import { cropResize, decodeFile, listFolder, probeFile, resizeSquare } from './decode';
 import { FolderCache, skippedSummary } from './folder';
+import { outlineDoodle } from './outlineDoodle';
 import { DatasetError, type Dataset, type DatasetOptions, type Sample, type SkippedFile } from './types';
 
 /** Ink threshold (0–255) for turning an edge image into a stroke mask: detector edges resized down are light grey, not black. */
@@ -93,7 +94,8 @@ export async function openAligned(opts: DatasetOptions, budgetBytes: number): Pr
     describe: () =>
       `aligned ${name}/${split}: ${cache.length} pairs${allSkipped.length ? ` (${allSkipped.length} skipped)` : ''}, ${opts.direction}, ` +
       `resize ${loadSize} → crop ${size}${opts.flip ? ', flip' : ''}` +
-      (opts.doodleStrokes ? `, doodle strokes ${Math.round(opts.doodleStrokes * 100)}%` : ''),
+      (opts.doodleOutline ? `, outline doodles ${Math.round(opts.doodleOutline * 100)}%` : '') +
+      (opts.doodleStrokes ? `, doodle strokes ${Math.round(opts.doodleStrokes * 100)}%${opts.doodleOutline ? ' of the rest' : ''}` : ''),
     async sample(index: number, rng: Rng, augment: boolean): Promise<Sample> {
       const pair = await cache.get(index);
       let a: Uint8Array, b: Uint8Array;
@@ -112,7 +114,9 @@ export async function openAligned(opts: DatasetOptions, budgetBytes: number): Pr
         ({ a, b } = hit);
       }
       let [edges, photo] = opts.direction === 'AtoB' ? [a, b] : [b, a];
-      if (augment && opts.doodleStrokes && rng.chance(opts.doodleStrokes)) edges = redrawAsDoodle(edges, size, rng);
+      const outline = augment && opts.doodleOutline && rng.chance(opts.doodleOutline) ? outlineDoodle(photo, edges, size, rng) : null;
+      if (outline) edges = outline;
+      else if (augment && opts.doodleStrokes && rng.chance(opts.doodleStrokes)) edges = redrawAsDoodle(edges, size, rng);
       return { edges: toSigned(edges), photo: toSigned(photo) };
     },
   };

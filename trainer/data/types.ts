@@ -39,6 +39,8 @@ export interface DatasetOptions {
    * strokes. 0 keeps the dataset's own edges.
    */
   doodleStrokes?: number;
+  /** Aligned data: share of training pairs whose input is the photo's outline plus a few inner lines (trainer/data/outlineDoodle). */
+  doodleOutline?: number;
   /** Photos data only: probability that a training sample gets a synthetic face sketch (trainer/data/faceSketch). */
   faceSketch?: number;
   /** Photos data only: probability that a training sample's face is shrunk into a whole head (trainer/data/headComposite). */
