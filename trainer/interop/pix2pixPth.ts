@@ -243,6 +243,9 @@ export async function exportPth(opts: ExportPthOptions): Promise<ExportPthResult
   const log = opts.log ?? (() => {});
   const { dir, state } = await readCheckpointState(opts.checkpoint);
   const config = state.config;
+  if (config.layout === 'keras-gan') {
+    throw new PthError(`${opts.checkpoint}: the generator has the Keras-GAN layout (imported with --tfjs); junyanz's pytorch pix2pix has no such network, so there is no .pth to write for it`);
+  }
   const toFolder = !opts.out.endsWith('.pth');
   const gFile = toFolder ? path.join(opts.out, 'latest_net_G.pth') : opts.out;
   const dFile = toFolder && (await checkpointParts(dir)).has('discriminator') ? path.join(opts.out, 'latest_net_D.pth') : null;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../checkpoint';
+import { exportPth } from './pix2pixPth';
 import { importTfjsLayers, LayersImportError } from './tfjsLayers';
 
 /**
@@ -157,6 +158,9 @@ describe('npm run import -- --tfjs', () => {
     expect(diff).toBeLessThan(1e-3);
     generator.dispose();
     source.dispose();
+    // junyanz's pix2pix has no such network: export-pth says so instead of writing a wrong file.
+    await expect(exportPth({ checkpoint: out, out: path.join(dir, 'pth') })).rejects.toThrow(/Keras-GAN layout .* no \.pth to write/);
+    await expect(fs.stat(path.join(dir, 'pth'))).rejects.toThrow();
   });
 
   it('maps a Keras-GAN generator onto per-image statistics with --norm instance', async () => {
