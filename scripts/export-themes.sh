@@ -33,7 +33,7 @@ for pair in shoes:shoe handbags:purse cats:cat; do
   out=$(mktemp -d)
   npm run -s translate -- --theme "assets/themes/$theme" --in "$DOODLES/$category" --out "$out" --side-by-side
   npx tsx scripts/make-gallery.ts "$out" "docs/gallery-$theme.png" --cols 4 --max 24
-  npx tsx scripts/grid-score.ts "$out"
+  npx tsx scripts/doodle-scores.ts "$out"
   if [ "$theme" = cats ]; then
     # The cats theme has no val split to draw a preview from: the photo of one real doodle.
     node -e 'require("sharp")(process.argv[1]).extract({left: 256, top: 0, width: 256, height: 256}).png().toFile(process.argv[2])' \

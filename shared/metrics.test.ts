@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { gaussianBlur } from './pixels/filters';
 import {
+  backdropWhiteness,
   computeMetrics,
   edgeF1,
   gridScore,
@@ -158,5 +159,29 @@ describe('computeMetrics', () => {
     const mean = meanMetrics([m, { ...m, l1: 0.2, edgeF1: 0 }]);
     expect(mean.l1).toBeCloseTo(0.1, 10);
     expect(mean.edgeF1).toBeCloseTo(m.edgeF1 / 2, 10);
+  });
+});
+
+describe('backdropWhiteness', () => {
+  const S = 64;
+  // A square outline from 16 to 48 with a 2 px gap in its top side (closed by the line margin).
+  const onOutline = (x: number, y: number) => ((x === 16 || x === 48) && y >= 16 && y <= 48) || ((y === 16 || y === 48) && x >= 16 && x <= 48 && !(y === 16 && (x === 30 || x === 31)));
+  const drawing = image(S, S, 3, (x, y) => (onOutline(x, y) ? 0 : 1));
+  const inside = (x: number, y: number) => x > 16 && x < 48 && y > 16 && y < 48;
+  it('is 1 for an object on white, whatever the object looks like, and the gap does not let the outside in', () => {
+    const photo = image(S, S, 3, (x, y, c) => (inside(x, y) ? [0.4, 0.25, 0.1][c] : 0.97));
+    expect(backdropWhiteness(drawing, photo)).toBe(1);
+  });
+  it('falls with blotches outside the silhouette, and counts grey as not white', () => {
+    // Magenta blotch over the left quarter of the page.
+    const blotched = image(S, S, 3, (x, y, c) => (inside(x, y) ? 0.3 : x < 16 ? [1, 0.2, 1][c] : 0.97));
+    const share = backdropWhiteness(drawing, blotched)!;
+    expect(share).toBeGreaterThan(0.6);
+    expect(share).toBeLessThan(0.85);
+    const grey = image(S, S, 3, (x, y) => (inside(x, y) ? 0.3 : 0.7));
+    expect(backdropWhiteness(drawing, grey)).toBe(0);
+  });
+  it('is null for an empty page (no silhouette to be outside of)', () => {
+    expect(backdropWhiteness(image(S, S, 3, () => 1), image(S, S, 3, () => 1))).toBeNull();
   });
 });

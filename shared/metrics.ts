@@ -18,6 +18,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { canny, sobel, type CannyOptions } from './pixels/filters';
+import { fillFromBorder, thicken } from './pixels/masks';
 
 export interface FloatImage {
   data: Float32Array;
@@ -373,4 +374,36 @@ export function gridScore(img: MetricImage): number {
     total += Math.log10((power(c) + tiny) / (median + tiny));
   });
   return total / centres.length;
+}
+
+/** A photo pixel counts as backdrop when every channel is at least this (product photos on white). */
+export const BACKDROP_MIN_CHANNEL = 0.86;
+/** Pixels this close to the drawing's lines (and gaps this wide in them) are left out of the backdrop test. */
+export const BACKDROP_LINE_MARGIN_PX = 4;
+
+/**
+ * The share of the output's pixels outside the drawn silhouette that are
+ * near-white backdrop (all channels ≥ BACKDROP_MIN_CHANNEL). Outside = reached
+ * from the border without crossing the drawing's lines thickened by the margin
+ * (which also closes small gaps and leaves the photo's own outline out).
+ * A doodle of a shoe should become a shoe on white, as the training photos are.
+ * Null when the drawing leaves no outside (e.g. an empty page has no silhouette: 1 would flatter).
+ */
+export function backdropWhiteness(drawing: MetricImage, output: MetricImage): number | null {
+  const d = asFloatImage(drawing), o = asFloatImage(output);
+  if (d.width !== o.width || d.height !== o.height) throw new Error(`backdropWhiteness: drawing ${d.width}×${d.height} and output ${o.width}×${o.height} differ`);
+  const { width: w, height: h } = o;
+  const ink = inkMask(drawing);
+  if (!ink.some((v) => v)) return null;
+  const wall = thicken(ink, w, h, 2 * BACKDROP_LINE_MARGIN_PX + 1);
+  const outside = fillFromBorder(w, h, (i) => !wall[i]);
+  let total = 0, white = 0;
+  for (let i = 0; i < w * h; i++) {
+    if (!outside[i]) continue;
+    total++;
+    let min = 1;
+    for (let c = 0; c < Math.min(3, o.channels); c++) min = Math.min(min, o.data[i * o.channels + c]);
+    if (min >= BACKDROP_MIN_CHANNEL) white++;
+  }
+  return total ? white / total : null;
 }
