@@ -36,6 +36,16 @@ export interface Peer {
   run(jobs: PeerJob[], threads: number): PeerResult[];
 }
 
+/**
+ * The peer's environment for `threads` threads. torch.set_num_threads alone leaves OpenBLAS
+ * (and OpenMP/MKL where present) free to start a thread per core, so a "1-thread" PyTorch row
+ * used about 1.8 cores: every BLAS pool is pinned to the same count.
+ */
+export function peerEnvironment(threads: number, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const n = String(threads);
+  return { ...base, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n };
+}
+
 export function findPeer(): Peer {
   for (const python of PYTHONS) {
     const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
@@ -49,6 +59,7 @@ export function findPeer(): Peer {
         if (!jobs.length) return [];
         const r = spawnSync('nice', [python, SCRIPT, '--threads', String(threads), '--jobs', JSON.stringify(jobs)], {
           encoding: 'utf8',
+          env: peerEnvironment(threads),
           maxBuffer: 16 * 1024 * 1024,
         });
         if (r.status !== 0) throw new Error(`peer.py failed: ${r.stderr.slice(-2000)}`);
