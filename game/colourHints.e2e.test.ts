@@ -11,10 +11,11 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, drawPath, LAUNCH_ARGS, photoCount as photos, readCanvas, waitForPhoto } from '../testkit/gamePage';
+import { launchChromium } from '../testkit/chromium';
+import { drawPath, photoCount as photos, readCanvas, waitForPhoto } from '../testkit/gamePage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ASSETS = path.join(ROOT, 'assets');
@@ -63,7 +64,7 @@ beforeAll(async () => {
   });
   await server.listen();
   baseUrl = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * The game in real headless Chromium (playwright-core + Debian's chromium):
+ * The game in real headless Chromium (playwright-core, testkit/chromium.ts):
  * a Vite dev server serves the game with themes written by the test
  * (random weights; CI has no trained ones) plus a broken theme, and the tests
  * drive it with real mouse moves and read the photo's pixels back.
@@ -9,11 +9,12 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../testkit/chromium';
 import { updateThemeIndexFile, writeRandomTheme } from '../testkit/randomTheme';
-import { CHROMIUM, drawPath, LAUNCH_ARGS, photoCount, readCanvas, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
+import { drawPath, photoCount, readCanvas, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -120,7 +121,7 @@ beforeAll(async () => {
   await fs.writeFile(path.join(themes, 'broken', shard), bytes.subarray(0, bytes.length >> 1));
 
   ({ server, url: baseUrl } = await startServer(publicDir));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -12,13 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundaryOf, inkMask, silhouetteOf } from './ui/challengeScore';
 import { startStaticServer, type StaticServer } from './widget/staticServer';
-import { CHROMIUM, drawPath as drawPathWith, LAUNCH_ARGS, photoCount, readCanvas, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
+import { launchChromium } from '../testkit/chromium';
+import { drawPath as drawPathWith, photoCount, readCanvas, waitForPhoto as waitForPhotoSettled } from '../testkit/gamePage';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -121,7 +122,7 @@ describe.runIf(HAS_SHOES)('the built game, as a player finds it', { timeout: 180
     await build({ configFile: path.join(ROOT, 'vite.config.ts'), root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     report.buildMs = Date.now() - t0;
     server = await startStaticServer({ routes: { '/': outDir }, isolate: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -8,14 +8,13 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../testkit/chromium';
 import { writeRandomTheme } from '../testkit/randomTheme';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PAGE = '/translator-harness.html';
 
 /** A virtual page and module: the test page imports tfjs and shared/ through Vite, one tfjs instance. */
@@ -61,7 +60,7 @@ beforeAll(async () => {
   });
   await server.listen();
   const { port } = server.httpServer!.address() as { port: number };
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}${PAGE}`);
   await page.waitForFunction(() => !!(window as any).harness, null, { timeout: 120_000 });

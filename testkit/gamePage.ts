@@ -1,12 +1,9 @@
 /**
- * What the browser tests of the game and the widget share: the Chromium to
- * launch, a real-mouse stroke on the doodle canvas, and waiting for the live
- * canvas to settle on a new photo.
+ * What the browser tests of the game and the widget share: a real-mouse stroke
+ * on the doodle canvas, and waiting for the live canvas to settle on a new
+ * photo. (The Chromium to launch is testkit/chromium.ts's.)
  */
 import type { Page } from 'playwright-core';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Number of photos the page's LiveCanvas has made so far (its stats). */
 export const photoCount = (page: Page): Promise<number> => page.evaluate(() => (window as any).doodle2photo?.live?.stats.photos ?? 0);

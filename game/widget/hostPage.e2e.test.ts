@@ -11,14 +11,13 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../testkit/chromium';
 import { startStaticServer, type StaticServer } from './staticServer';
 import type {} from './doodlePhoto';
 
 const ROOT = resolve(__dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const THEMES = join(ROOT, 'assets/themes');
 const HAS_SHOES = existsSync(join(THEMES, 'shoes/theme.json'));
 const TIMEOUT = 60_000;
@@ -77,7 +76,7 @@ describe.runIf(HAS_SHOES)('<doodle-photo> in a host page', { timeout: 120_000 },
     await writeFile(join(pages, 'phone.html'), hostPage('<doodle-photo theme="/themes/shoes/" backend="wasm" width="390"></doodle-photo><doodle-photo id="narrow" theme="/themes/shoes/" backend="wasm" layout="stacked" width="200"></doodle-photo>', 390));
     await mkdir(join(tmp, 'late'));
     site = await startStaticServer({ routes: { '/widget/': out, '/themes/': THEMES, '/pages/': pages, '/late/': join(tmp, 'late') } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {

@@ -8,16 +8,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../testkit/chromium';
 import { writeRandomTheme } from '../../testkit/randomTheme';
 import { startStaticServer, type StaticServer } from './staticServer';
 import type {} from './doodlePhoto'; // HTMLElementTagNameMap['doodle-photo'] for page.evaluate callbacks
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let tmp: string;
 let site: StaticServer;
@@ -64,7 +63,7 @@ beforeAll(async () => {
   site = await startStaticServer({ routes: { '/examples/': join(ROOT, 'examples'), '/dist/widget/': out, '/dist/themes/': themes, '/pages/': pages } });
   // The same site, cross-origin isolated (COOP/COEP): wasm may use threads.
   isolated = await startStaticServer({ routes: { '/examples/': join(ROOT, 'examples'), '/dist/widget/': out, '/dist/themes/': themes }, isolate: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (err) => pageErrors.push(err.message));
   await recordWidgetEvents(page);

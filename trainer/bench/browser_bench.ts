@@ -1,7 +1,7 @@
 /**
  * Inference timings in headless Chromium: a Vite dev server (cross-origin
  * isolated, so wasm gets threads as in the game) serves trainer/bench/browser/,
- * playwright-core drives Debian's Chromium. Each measurement gets a fresh page.
+ * playwright-core drives the Chromium testkit/chromium.ts finds. Each measurement gets a fresh page.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +9,6 @@ import type { ModelConfig } from '../../shared/config.js';
 import type { BrowserResult, BrowserSpec } from './browser/page.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface BrowserSession {
   version: string;
@@ -20,7 +18,7 @@ export interface BrowserSession {
 
 export async function openBrowser(): Promise<BrowserSession> {
   const { createServer } = await import('vite');
-  const { chromium } = await import('playwright-core');
+  const { launchChromium } = await import('../../testkit/chromium.js');
   const server = await createServer({
     root: ROOT,
     configFile: false,
@@ -39,7 +37,7 @@ export async function openBrowser(): Promise<BrowserSession> {
   const base = `http://127.0.0.1:${address.port}`;
   let browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   } catch (e) {
     await server.close();
     throw e;

@@ -12,18 +12,17 @@ import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Translator } from '../../shared/translator';
+import { launchChromium } from '../../testkit/chromium';
 import { exportTheme } from '../themes/exportTheme';
 import { folderSource } from '../themes/folderSource';
 import { importPth } from './pix2pixPth';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TIMEOUT = 90_000;
 
 let server: ViteDevServer;
@@ -51,7 +50,7 @@ beforeAll(async () => {
   });
   await server.listen();
   baseUrl = `http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
