@@ -119,6 +119,7 @@ async function unpackBundled(): Promise<FoundChromium> {
         path.join(stage, 'fonts.conf'),
         `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(dir, 'fonts')}</dir>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <cachedir>${path.join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`,
       );
+      await fs.chmod(stage, 0o755); // mkdtemp's 0700 would keep it to this user
       await fs.rename(stage, dir);
     } catch (e) {
       await fs.rm(stage, { recursive: true, force: true });
