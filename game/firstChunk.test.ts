@@ -1,43 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { moduleImports, resolveModule } from '../testkit/imports';
 
 /**
  * The game's first chunk (what the menu needs) must not hold TensorFlow.js:
  * the model runs in the engine's Worker, loaded later with a dynamic import.
  * One careless static import (the theme index reading through the theme
  * loader did it once) grows the first download from ~76 KB to ~840 KB.
- * This walks the static imports from game/main.ts the way the bundler does,
- * with TypeScript's parser: type-only imports are erased, dynamic import()
+ * This walks the static imports from game/main.ts the way the bundler does
+ * (testkit/imports.ts): type-only imports are erased, dynamic import()
  * starts another chunk, `?url` imports are URL strings.
  */
 const ROOT = path.resolve(__dirname, '..');
 
-/** The module specifiers a file imports or re-exports at run time. */
-function staticImports(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
-  const specs: string[] = [];
-  for (const node of source.statements) {
-    if (ts.isImportDeclaration(node)) {
-      const clause = node.importClause;
-      const bindings = clause?.namedBindings;
-      const onlyTypes = clause && (clause.isTypeOnly || (!clause.name && bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly)));
-      if (!onlyTypes) specs.push((node.moduleSpecifier as ts.StringLiteral).text);
-    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && !node.isTypeOnly) {
-      const clause = node.exportClause;
-      if (!(clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly))) {
-        specs.push((node.moduleSpecifier as ts.StringLiteral).text);
-      }
-    }
-  }
-  return specs;
-}
-
 function resolveTs(from: string, spec: string): string {
-  const base = path.resolve(path.dirname(from), spec.replace(/\.js$/, ''));
-  for (const f of [`${base}.ts`, path.join(base, 'index.ts')]) if (existsSync(f)) return f;
-  throw new Error(`${path.relative(ROOT, from)}: cannot resolve "${spec}"`);
+  const file = resolveModule(from, spec);
+  if (!file) throw new Error(`${path.relative(ROOT, from)}: cannot resolve "${spec}"`);
+  return file;
 }
 
 /** The chain of files from `entry` to the first bare import matching `target`, or null. */
@@ -46,7 +25,7 @@ export function staticChainTo(entry: string, target: RegExp): string[] | null {
   const queue = [entry];
   while (queue.length) {
     const file = queue.shift()!;
-    for (const spec of staticImports(file)) {
+    for (const spec of moduleImports(file, { types: false })) {
       // `?url` / `?worker&url`: the bundler turns these into a URL string, not code in this chunk.
       if (spec.includes('?')) continue;
       if (!spec.startsWith('.')) {

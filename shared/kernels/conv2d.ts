@@ -8,8 +8,8 @@
  * where only the small im2col matrix is packed. Other layers keep XNNPACK.
  */
 import * as tf from '@tensorflow/tfjs';
-import { im2colTransposed } from './im2col.js';
-import { COST_NS, convGeometry, dispose, matmul, simdDataMoversFor, transpose2d, view, type ConvGeometry, type WasmBackendLike } from './wasm_util.js';
+import { im2colTransposed, type ConvGeometry } from './im2col.js';
+import { COST_NS, convGeometry, dispose, matmul, simdDataMoversFor, transpose2d, view, type WasmBackendLike } from './wasm_util.js';
 
 interface Attrs {
   strides: number | [number, number];

@@ -4,7 +4,28 @@
  * m = (b, oy, ox); columns are filter taps k = (kh, kw, c) — the order of a
  * tfjs filter [fH, fW, inC, outC] seen as a [K, outC] matrix.
  */
-import type { ConvGeometry } from './wasm_util.js';
+
+/**
+ * One NHWC convolution's geometry: what these movements index by, and what the
+ * conv kernels (wasm_util's convGeometry fills it from tfjs's conv info) pass them.
+ */
+export interface ConvGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  fH: number;
+  fW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+}
 
 /**
  * dst[c, r] (+)= src[r, c] for a rows × cols block with row strides srcStride

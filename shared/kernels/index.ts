@@ -23,7 +23,8 @@ import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 
 export { conv2DBackpropInputConfig, conv2DBackpropInputWasm } from './conv2d_backprop_input.js';
 export { convForwardConfigs, preferGemmConv, setConvRoute, type ConvRoute } from './conv2d.js';
-export type { WasmBackendLike, ConvGeometry } from './wasm_util.js';
+export type { WasmBackendLike } from './wasm_util.js';
+export type { ConvGeometry } from './im2col.js';
 
 let registered: string[] | null = null;
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapModuleExports } from './heapModule.js';
-import { transposeInto, type BlockAdd, type BlockTranspose, type DataMovers } from './im2col.js';
+import { transposeInto, type BlockAdd, type BlockTranspose, type ConvGeometry, type DataMovers } from './im2col.js';
 import { WASM_BASE64 as DATA_MOVERS_WASM } from './data_movers.wasm.js';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
@@ -86,31 +86,12 @@ export function dispose(backend: WasmBackendLike, ...infos: tf.TensorInfo[]): vo
   for (const info of infos) backend.disposeData(info.dataId);
 }
 
-/** Geometry shared by the conv gradient kernels, NHWC only. */
 /** Attributes every tfjs conv kernel carries (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter). */
 export interface ConvAttrs {
   strides: number | [number, number];
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat?: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-export interface ConvGeometry {
-  batch: number;
-  inH: number;
-  inW: number;
-  inC: number;
-  outH: number;
-  outW: number;
-  outC: number;
-  fH: number;
-  fW: number;
-  strideH: number;
-  strideW: number;
-  dilationH: number;
-  dilationW: number;
-  padTop: number;
-  padLeft: number;
 }
 
 export function convGeometry(

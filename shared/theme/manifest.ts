@@ -8,7 +8,6 @@ import { specByteLength, type WeightSpec } from '../quantize';
 import { generatorWeightShapes } from '../themeWeights';
 import { generatorPlan, planActivationValues, settingMatches } from '../generatorPlan';
 import { isNonNegInt, isObject, isSafeRelativePath, str, ThemeError } from './schema';
-import { type ReadOptions } from './sources';
 
 export function manifestSpecs(modelJson: unknown, file: string): { topology: object; paths: string[]; specs: WeightSpec[] } {
   const bad = (msg: string) => new ThemeError('invalid-manifest', file, msg);
@@ -124,7 +123,13 @@ export function nonFiniteWeight(specs: WeightSpec[], data: Uint8Array): string |
 
 export const fmtBytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${n} bytes`);
 
-export function checkSpecs(specs: WeightSpec[], config: ModelConfig, file: string, opts: Required<Pick<ReadOptions, 'maxWeightBytes' | 'maxParameters'>>): number {
+/** The size limits checkSpecs enforces; readTheme's options carry them, defaulting to schema's MAX_WEIGHT_BYTES and MAX_PARAMETERS. */
+export interface WeightLimits {
+  maxWeightBytes: number;
+  maxParameters: number;
+}
+
+export function checkSpecs(specs: WeightSpec[], config: ModelConfig, file: string, opts: WeightLimits): number {
   // Sizes first: a manifest declaring gigabytes is refused before anything else is looked at.
   let bytes = 0;
   let values = 0;

@@ -3,7 +3,7 @@
  * and readTheme, which reads and validates them all. Part of shared/theme.ts.
  */
 import { type WeightSpec } from '../quantize';
-import { checkSpecs, checkTopology, checkTopologyInput, fmtBytes, manifestSpecs, nonFiniteWeight } from './manifest';
+import { checkSpecs, checkTopology, checkTopologyInput, fmtBytes, manifestSpecs, nonFiniteWeight, type WeightLimits } from './manifest';
 import { MAX_ACTIVATION_BYTES, MAX_JSON_BYTES, MAX_PARAMETERS, MAX_WEIGHT_BYTES, THEME_FILE, ThemeError, themeFileUrl, themeFolderUrl, type ThemeJson, validateThemeJson } from './schema';
 
 export type ThemeReader = (path: string) => Promise<ArrayBuffer | Uint8Array>;
@@ -16,9 +16,7 @@ export interface ThemeReaderSource {
 }
 export type ThemeSource = string | URL | ThemeReaderSource;
 
-export interface ReadOptions {
-  maxWeightBytes?: number;
-  maxParameters?: number;
+export interface ReadOptions extends Partial<WeightLimits> {
   /** Largest sum of layer outputs at batch 1, in float32 bytes (default MAX_ACTIVATION_BYTES). */
   maxActivationBytes?: number;
   /** Injected fetch (tests, custom headers); defaults to globalThis.fetch. */
