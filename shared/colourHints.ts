@@ -157,15 +157,20 @@ export function letterboxFraming(w: number, h: number, size: number): Framing {
   return { cx: w / 2, cy: h / 2, scale, ox: size / 2, oy: size / 2 };
 }
 
-/** Hints in drawing pixels → model pixels, radii clamped to the trained range so a fat brush or a tiny drawing still reads as a dab. */
-export function frameHints(hints: readonly ColourHint[], framing: Framing, size: number): ColourHint[] {
-  const [rMin, rMax] = HINT_RADIUS_RANGE;
+/** Dabs in drawing pixels → model pixels (the photo's frame), placed as the drawing was. */
+export function placeDabs(hints: readonly ColourHint[], framing: Framing): ColourHint[] {
   return hints.map((h) => ({
     x: (h.x - framing.cx) * framing.scale + framing.ox,
     y: (h.y - framing.cy) * framing.scale + framing.oy,
-    radius: Math.min(size * rMax, Math.max(size * rMin, h.radius * framing.scale)),
+    radius: h.radius * framing.scale,
     rgb: h.rgb,
   }));
+}
+
+/** Hints in drawing pixels → model pixels, radii clamped to the trained range so a fat brush or a tiny drawing still reads as a dab. */
+export function frameHints(hints: readonly ColourHint[], framing: Framing, size: number): ColourHint[] {
+  const [rMin, rMax] = HINT_RADIUS_RANGE;
+  return placeDabs(hints, framing).map((h) => ({ ...h, radius: Math.min(size * rMax, Math.max(size * rMin, h.radius)) }));
 }
 
 /** An edge image (HWC, 3 channels, [-1, 1]) with the hint dabs painted over it, for sample grids and galleries. */

@@ -25,6 +25,7 @@ import { type ColourHint, checkHints, frameHints, type Framing, letterboxFraming
 import { HINT_CHANNELS } from './config';
 import { type Frame, loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
 import { drawOnGpu } from './translatorGpu';
+import { type DoodleRegions, findRegions } from './doodleRegions';
 import { BadInputError } from './errors';
 import { fromModelRange, fromUnitRange } from './image';
 
@@ -165,6 +166,18 @@ export function letterbox(img: tf.Tensor3D, size: number): tf.Tensor3D {
     const left = Math.floor((size - nw) / 2);
     return tf.pad(resized, [[top, size - nh - top], [left, size - nw - left], [0, 0]], 1);
   });
+}
+
+/**
+ * The doodle regions of a model input made by `prepare`, in the photo's frame (the colour
+ * tool's regions): ink is the edge channel below mid-gray (black lines on white).
+ */
+export async function inputRegions(x: tf.Tensor4D): Promise<DoodleRegions> {
+  const [, h, w, c] = x.shape;
+  const values = await x.data();
+  const ink = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) if (values[i * c] < 0) ink[i] = 1;
+  return findRegions(ink, w, h);
 }
 
 export class Translator {

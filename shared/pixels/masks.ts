@@ -202,17 +202,19 @@ export function mapSkeleton(
  */
 export function fillFromBorder(w: number, h: number, passable: (i: number) => boolean): Uint8Array {
   const reached = new Uint8Array(w * h);
-  const stack: number[] = [];
+  // Each pixel is pushed at most once, so a typed stack of w·h never overflows.
+  const stack = new Int32Array(w * h);
+  let top = 0;
   const push = (i: number) => {
     if (!reached[i] && passable(i)) {
       reached[i] = 1;
-      stack.push(i);
+      stack[top++] = i;
     }
   };
   for (let x = 0; x < w; x++) { push(x); push((h - 1) * w + x); }
   for (let y = 0; y < h; y++) { push(y * w); push(y * w + w - 1); }
-  while (stack.length) {
-    const j = stack.pop()!;
+  while (top > 0) {
+    const j = stack[--top];
     const x = j % w, y = (j - x) / w;
     if (x > 0) push(j - 1);
     if (x < w - 1) push(j + 1);
