@@ -52,7 +52,9 @@ export class MenuScene extends Phaser.Scene {
       hidden: true, 'data-testid': `theme-progress-${entry.name}`,
     }, progressFill);
     const studio = h('button', { type: 'button', class: 'primary', 'data-testid': `open-studio-${entry.name}`, 'aria-label': `Draw freely with ${entry.title}` }, 'Studio');
-    const challenge = h('button', { type: 'button', 'data-testid': `open-challenge-${entry.name}`, 'aria-label': `Play the ${entry.title} challenge` }, 'Challenge');
+    // Offered once theme.json says the theme has a gallery to play against (the probe below); a theme without one gets a note instead.
+    const challenge = h('button', { type: 'button', 'data-testid': `open-challenge-${entry.name}`, 'aria-label': `Play the ${entry.title} challenge`, disabled: true, title: 'Checking for example photos…' }, 'Challenge');
+    const actions = h('div', { class: 'actions' }, studio, challenge);
     const img = entry.preview
       ? h('img', { src: entry.preview, alt: `${entry.title} example photo`, loading: 'lazy' })
       : h('div', { class: 'noimg', text: 'no preview' });
@@ -67,10 +69,18 @@ export class MenuScene extends Phaser.Scene {
       status,
       progress,
       stars ? h('div', { class: 'meta', text: `★ ${stars} earned in the challenge` }) : null,
-      h('div', { class: 'actions' }, studio, challenge),
+      actions,
     );
 
     let declaredBytes: number | null = null;
+    const showChallenge = (galleryCount: number | null) => {
+      if (galleryCount === 0) {
+        challenge.replaceWith(h('span', { class: 'no-challenge meta', 'data-testid': `no-challenge-${entry.name}`, text: 'No challenge: this theme has no example photos to match' }));
+        return;
+      }
+      challenge.disabled = false; // unknown (theme.json unreadable) stays offered: opening it says why it fails
+      challenge.removeAttribute('title');
+    };
     const render = () => {
       const s = themeState(entry.name);
       card.classList.toggle('broken', s.state === 'error');
@@ -91,8 +101,9 @@ export class MenuScene extends Phaser.Scene {
     };
     render();
     this.renders.set(entry.name, render);
-    void probeTheme(entry).then((bytes) => {
-      declaredBytes = bytes;
+    void probeTheme(entry).then((probe) => {
+      declaredBytes = probe?.weightBytes ?? null;
+      showChallenge(probe ? probe.galleryCount : null);
       if (card.isConnected) render();
     });
 

@@ -96,14 +96,23 @@ export async function preloadFirstTheme(): Promise<void> {
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
+/** What the menu learns from a theme's theme.json before loading it. */
+export interface ThemeProbe {
+  /** Declared weight size in bytes. */
+  weightBytes: number;
+  /** Gallery examples: a theme without any has no Challenge. */
+  galleryCount: number;
+}
+
 /**
- * A cheap check of a theme the menu shows but has not loaded: fetch and
- * validate theme.json only, so a broken theme says which and why at once.
- * Returns the declared weight size, or null when unknown.
+ * A cheap check of a theme the menu shows: fetch and validate theme.json only,
+ * so a broken theme says which and why at once, and the menu knows whether it
+ * has a gallery (a Challenge). Returns null when it cannot be read (the theme
+ * is then marked broken, unless it already loaded).
  */
-export async function probeTheme(entry: IndexedTheme): Promise<number | null> {
-  const s = app.themes.get(entry.name)?.state;
-  if (s === 'ready' || s === 'loading') return null;
+export async function probeTheme(entry: IndexedTheme): Promise<ThemeProbe | null> {
+  const known = app.themes.get(entry.name);
+  if (known?.state === 'ready') return { weightBytes: known.detail.weightBytes, galleryCount: known.detail.gallery.length };
   const file = `${entry.url}theme.json`;
   try {
     const res = await fetch(file);
@@ -117,9 +126,11 @@ export async function probeTheme(entry: IndexedTheme): Promise<number | null> {
       throw new Error(`${file}: is not valid JSON (${(e as Error).message})`);
     }
     const { validateThemeJson } = await import('../ui/themeLoad');
-    return validateThemeJson(json, file).weights.bytes;
+    const theme = validateThemeJson(json, file);
+    return { weightBytes: theme.weights.bytes, galleryCount: theme.gallery?.length ?? 0 };
   } catch (err) {
-    if (app.themes.get(entry.name)?.state !== 'ready') setThemeState(entry.name, { state: 'error', message: describeError(err) });
+    const s = app.themes.get(entry.name)?.state;
+    if (s !== 'ready' && s !== 'loading') setThemeState(entry.name, { state: 'error', message: describeError(err) });
     return null;
   }
 }
