@@ -96,8 +96,13 @@ async function openChallenge(page: Page): Promise<void> {
 async function playLevel(page: Page, lines: [number, number][][]): Promise<{ score: number; why: string; parts: Record<string, number> }> {
   if (await page.getByTestId('retry').isVisible().catch(() => false)) {
     await page.getByTestId('retry').click();
-    await page.getByTestId('finish').and(page.locator(':not([disabled])')).waitFor({ timeout: TIMEOUT });
     await page.getByTestId('peek').and(page.locator(':not([disabled])')).waitFor({ timeout: TIMEOUT });
+  }
+  if (lines.length === 0) {
+    // Nothing drawn: Finish stays disabled and the meter reads 0 (an empty canvas records nothing).
+    expect(await page.getByTestId('finish').isDisabled()).toBe(true);
+    const meter = page.getByTestId('similarity');
+    return { score: Number(await meter.getAttribute('aria-valuenow')), why: '', parts: {} };
   }
   for (const l of lines) await drawPath(page, l);
   await page.getByTestId('finish').click();

@@ -4,7 +4,7 @@ import { pane } from '../ui/panes';
 import { h, mountScreen, toast } from '../ui/dom';
 import { createHud } from '../ui/hud';
 import { LEVEL_SECONDS, STAR_FRACTIONS, formatClock, pointsFor, starsFor } from '../ui/scores';
-import { type ChallengeScore, explainScore, frameMask, inkMask, makeTarget, scoreDrawing, type Target } from '../ui/challengeScore';
+import { type ChallengeScore, explainScore, frameMask, inkMask, makeTarget, readDrawing, scoreDrawing, type Target } from '../ui/challengeScore';
 import { play } from '../ui/sound';
 import { toolButton } from '../ui/toolbar';
 import { app, backdrop, describeError, entryByName, go } from './app';
@@ -102,8 +102,7 @@ export class ChallengeScene extends Phaser.Scene {
 
     // ---- level state ----
     let target: Target | null = null;
-    let best = 0;
-    let bestScore: ChallengeScore | null = null;
+    /** The score of the drawing as it is now: the meter shows it and Finish records it (one score, never a best-so-far). */
     let latest: ChallengeScore | null = null;
     let started = false;
     let finished = false;
@@ -113,18 +112,17 @@ export class ChallengeScene extends Phaser.Scene {
 
     const pct = (v: number) => `${Math.round(v * 100)}%`;
     const showScore = (now: ChallengeScore | null) => {
-      fill.style.width = `${(best * 100).toFixed(1)}%`;
-      bar.setAttribute('aria-valuenow', String(Math.round(best * 100)));
-      bar.dataset.similarity = best.toFixed(4);
-      if (now) {
-        for (const k of ['score', 'silhouette', 'outline', 'onTarget', 'parts'] as const) bar.dataset[k] = now[k].toFixed(4);
-      }
-      nowText.textContent = now === null ? 'Score –' : `Score ${pct(now.score)} · best ${pct(best)}`;
+      const score = now?.score ?? 0;
+      fill.style.width = `${(score * 100).toFixed(1)}%`;
+      bar.setAttribute('aria-valuenow', String(Math.round(score * 100)));
+      bar.dataset.similarity = score.toFixed(4);
+      for (const k of ['score', 'silhouette', 'outline', 'onTarget', 'parts'] as const) bar.dataset[k] = (now?.[k] ?? 0).toFixed(4);
+      nowText.textContent = now === null ? 'Score –' : `Score ${pct(now.score)}`;
       whyText.textContent = now === null ? 'Draw the outline of the target photo.'
         : `Shape ${pct(now.silhouette)} · outline ${pct(now.outline)} · on target ${pct(now.onTarget)} · parts ${pct(now.parts)}. ${explainScore(now)}`;
-      const stars = starsFor(best, PAR);
+      const stars = starsFor(score, PAR);
       if (starsEl.dataset.count !== String(stars)) {
-        if (stars > Number(starsEl.dataset.count ?? 0)) play('star');
+        if (stars > Number(starsEl.dataset.count ?? 0) && !finished) play('star');
         starsEl.dataset.count = String(stars);
         starsEl.setAttribute('aria-label', `${stars} of 3 stars`);
         starsEl.replaceChildren(...[0, 1, 2].map((i) => h('span', { class: i < stars ? 'on' : '', text: '★' })));
@@ -136,7 +134,7 @@ export class ChallengeScene extends Phaser.Scene {
       const left = (endsAt - performance.now()) / 1000;
       clock.textContent = formatClock(left);
       clock.classList.toggle('low', left <= 10);
-      if (left <= 0) this.finishLevel();
+      if (left <= 0) this.finishLevel(true);
     };
 
     /** Scores the drawing as it is now (the model's input: colour hints are not part of it). */
@@ -146,19 +144,22 @@ export class ChallengeScene extends Phaser.Scene {
       const ctx = (edges as HTMLCanvasElement).getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | null;
       if (!ctx) return;
       const { data, width, height } = ctx.getImageData(0, 0, edges.width, edges.height);
-      latest = scoreDrawing(frameMask(inkMask(data, width, height), width, height), target);
-      if (latest.score >= best) {
-        best = latest.score;
-        bestScore = latest;
-      }
+      latest = drawingEmpty ? null : scoreDrawing(frameMask(inkMask(data, width, height), width, height), target);
       showScore(latest);
     };
+    // Finish needs a drawing (and a target to compare it with): an empty canvas has nothing to record.
+    const updateFinish = () => {
+      finish.disabled = finished || !target || drawingEmpty;
+      finish.title = finish.disabled && !finished ? 'Draw something first: Finish counts the stars of your drawing' : 'Finish this level and count the stars';
+    };
+    updateFinish();
     this.onPhoto = (_p: PhotoEvent) => {
       if (!drawingEmpty) rescore();
     };
     const offChange = live.on('change', (c) => {
       drawingEmpty = c.empty;
       rescore();
+      updateFinish();
       if (!started && !c.empty && target) {
         started = true;
         endsAt = performance.now() + LEVEL_SECONDS * 1000;
@@ -167,17 +168,20 @@ export class ChallengeScene extends Phaser.Scene {
     });
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, offChange);
 
-    this.finishLevel = () => {
-      if (finished || !entry) return;
+    this.finishLevel = (timeUp = false) => {
+      // Finish records the drawing on screen; only the clock ends a level whose drawing was cleared.
+      if (finished || !entry || !target || (drawingEmpty && !timeUp)) return;
+      rescore(); // the same computation the meter shows, on the drawing as it is now
       finished = true;
       this.stopClock();
       live.setTool('pen');
+      const score = latest?.score ?? 0;
       const secondsLeft = started ? Math.max(0, (endsAt - performance.now()) / 1000) : LEVEL_SECONDS;
-      const stars = starsFor(best, PAR);
-      const points = pointsFor(best, PAR, secondsLeft);
+      const stars = starsFor(score, PAR);
+      const points = pointsFor(score, PAR, secondsLeft);
       const previous = app.best.get(entry.name, level);
-      const record = app.best.submit(entry.name, level, { points, stars, similarity: best });
-      const why = bestScore ?? { score: 0, silhouette: 0, outline: 0, onTarget: 0, parts: 0 };
+      const record = app.best.submit(entry.name, level, { points, stars, similarity: score });
+      const why = latest ?? scoreDrawing(new Uint8Array(target.side * target.side), target);
       const next = toolButton('next', 'Next level', () => this.startLevel(entry.name, level + 1), { class: 'primary', 'data-testid': 'next-level' });
       const retry = toolButton('retry', 'Retry', () => this.startLevel(entry.name, level), { 'data-testid': 'retry' });
       result.replaceChildren(
@@ -208,8 +212,10 @@ export class ChallengeScene extends Phaser.Scene {
       try {
         detail = await ensureTheme(entry, (f, label) => targetPane.say(`${label} ${Math.round(f * 100)}%`));
         if (!screen.isConnected) return;
+        themeName.textContent = entry.title;
         if (detail.gallery.length === 0) {
-          targetPane.say(`${entry.title} has no gallery of example photos, so it has no challenge. Try the Studio.`, 'error');
+          // The menu offers no Challenge for such a theme; reached anyway (an old link), nothing here may pretend to be a level.
+          this.noChallenge(entry.title, entry.name, { targetPane, hide: [clock, meter, drawPane.el, photoPane.el, binding.toolbar.el], disable: [finish, skip, peek] });
           return;
         }
         const item = detail.gallery[level % detail.gallery.length];
@@ -223,6 +229,7 @@ export class ChallengeScene extends Phaser.Scene {
         peek.disabled = false;
         targetPane.say(null);
         rescore();
+        updateFinish();
         await live.setTheme(detail.url);
       } catch (err) {
         play('fail');
@@ -234,7 +241,17 @@ export class ChallengeScene extends Phaser.Scene {
 
   /** Per-photo hook and finish action, set per level in create(). */
   private onPhoto: (p: PhotoEvent) => void = () => {};
-  private finishLevel: () => void = () => {};
+  private finishLevel: (timeUp?: boolean) => void = () => {};
+
+  /** A theme without a gallery: say so, offer the Studio, and leave nothing that looks like a level (clock, meter, Finish, Skip, a drawing area). */
+  private noChallenge(title: string, theme: string, ui: { targetPane: ReturnType<typeof pane>; hide: HTMLElement[]; disable: HTMLButtonElement[] }): void {
+    ui.targetPane.say(`${title} has no gallery of example photos, so it has no challenge.`, 'error');
+    for (const el of ui.hide) el.hidden = true;
+    for (const b of ui.disable) b.disabled = true;
+    const studio = toolButton('pen', `Draw ${title} in the Studio`, () => go(this, SCENES.studio, { theme }), { class: 'primary', 'data-testid': 'open-studio-instead' });
+    ui.targetPane.el.append(studio);
+    studio.focus();
+  }
 
   private startLevel(theme: string | undefined, level: number): void {
     go(this, SCENES.challenge, { theme, level });
@@ -256,9 +273,10 @@ export class ChallengeScene extends Phaser.Scene {
     if (!ctx || !out) return canvas;
     const { data, width, height } = ctx.getImageData(0, 0, edges.width, edges.height);
     const player = frameMask(inkMask(data, width, height), width, height, side);
+    const onTarget = readDrawing(player, target).onTarget; // the score's own reading of each line pixel
     const img = out.createImageData(side, side);
     for (let i = 0; i < side * side; i++) {
-      const rgb = player[i] ? (target.nearLines[i] ? [30, 150, 70] : [214, 50, 50])
+      const rgb = player[i] ? (onTarget[i] ? [30, 150, 70] : [214, 50, 50])
         : target.edges[i] || target.boundary[i] ? [110, 150, 230]
         : target.silhouette[i] ? [232, 238, 250] : [255, 255, 255];
       img.data.set([...rgb, 255], i * 4);

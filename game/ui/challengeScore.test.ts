@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { boundaryOf, frameMask, inkMask, makeTarget, SCORE_SIDE, scoreDrawing, silhouetteOf, type Target } from './challengeScore';
+import { boundaryOf, CLOSE_GAP, frameMask, inkMask, makeTarget, PART_TOLERANCE, SCORE_SIDE, scoreDrawing, silhouetteOf, type Target } from './challengeScore';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CANVAS = 256;
@@ -56,6 +56,46 @@ function tracedOutline(t: Target, scale = 1, offset = 0): Uint8Array {
 
 const framed = (canvas: Uint8Array) => frameMask(canvas, CANVAS, CANVAS);
 
+/** Paints a SCORE_SIDE mask onto a player's canvas (4 px blocks, as a 3–4 px pen draws), shifted by (dx, dy) score pixels, where keep says. */
+function paintMask(canvas: Uint8Array, mask: Uint8Array, dx = 0, dy = 0, keep: (x: number, y: number) => boolean = () => true): Uint8Array {
+  const k = CANVAS / SCORE_SIDE;
+  for (let y = 0; y < SCORE_SIDE; y++) for (let x = 0; x < SCORE_SIDE; x++) {
+    if (!mask[y * SCORE_SIDE + x] || !keep(x, y)) continue;
+    for (let py = (y + dy) * k; py < (y + dy + 1) * k; py++) for (let px = (x + dx) * k; px < (x + dx + 1) * k; px++) {
+      if (px >= 0 && py >= 0 && px < CANVAS && py < CANVAS) canvas[py * CANVAS + px] = 1;
+    }
+  }
+  return canvas;
+}
+
+/** The connected pieces (8-neighbour) of a mask with at least `min` pixels: a target's parts, one stroke each. */
+function pieces(mask: Uint8Array, min = 4): Uint8Array[] {
+  const seen = new Uint8Array(mask.length);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i] || seen[i]) continue;
+    const piece = new Uint8Array(mask.length);
+    const stack = [i];
+    seen[i] = 1;
+    let n = 0;
+    while (stack.length) {
+      const j = stack.pop()!;
+      piece[j] = 1;
+      n++;
+      const x = j % SCORE_SIDE, y = Math.floor(j / SCORE_SIDE);
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const nx = x + dx, ny = y + dy, k = ny * SCORE_SIDE + nx;
+        if (nx >= 0 && ny >= 0 && nx < SCORE_SIDE && ny < SCORE_SIDE && mask[k] && !seen[k]) {
+          seen[k] = 1;
+          stack.push(k);
+        }
+      }
+    }
+    if (n >= min) out.push(piece);
+  }
+  return out;
+}
+
 const GALLERIES = ['shoes', 'handbags'].map((theme) => ({
   theme,
   files: [1, 2, 3, 4, 5].map((i) => path.join(ROOT, `assets/themes/${theme}/gallery/0${i}-edges.png`)).filter(existsSync),
@@ -101,5 +141,50 @@ describe('challenge score', () => {
       expect(others.reduce((a, b) => a + b, 0) / others.length).toBeLessThan(traced.score - 0.3);
     });
     console.log(rows.join('\n'));
+  });
+
+  it.runIf(GALLERIES.length > 0).each(GALLERIES)('$theme gallery: adding a part where the target has one (on its line or up to PART_TOLERANCE beside it) never lowers the score or the parts count', ({ files }) => {
+    for (const file of files) {
+      const t = loadTarget(file);
+      const outline = boundaryOf(t.silhouette, t.side);
+      for (const [dx, dy] of [[0, 0], [PART_TOLERANCE, 0], [0, -PART_TOLERANCE], [2, 2]]) {
+        const canvas = paintMask(new Uint8Array(CANVAS * CANVAS), outline);
+        let previous = scoreDrawing(framed(canvas), t);
+        const start = previous;
+        for (const part of pieces(t.inner)) {
+          const now = scoreDrawing(framed(paintMask(canvas, part, dx, dy)), t);
+          expect(now.score, `${path.basename(file)} part shifted (${dx}, ${dy}): ${JSON.stringify(previous)} → ${JSON.stringify(now)}`).toBeGreaterThanOrEqual(previous.score);
+          expect(now.parts).toBeGreaterThanOrEqual(previous.parts);
+          previous = now;
+        }
+        // All the parts drawn: the parts count says so.
+        if (pieces(t.inner).length) expect(previous.parts).toBeGreaterThan(Math.max(0.8, start.parts));
+      }
+    }
+  });
+
+  it.runIf(GALLERIES.length > 0).each(GALLERIES)('$theme gallery: a scribble all over the page covers the parts but does not count them (parts < 30 %, not 100 %), and scores < 30 %', ({ files }) => {
+    const rand = rng(11);
+    for (const file of files) {
+      const t = loadTarget(file);
+      for (let k = 0; k < 4; k++) {
+        const scribble = drawn([Array.from({ length: 30 + 10 * k }, () => [0.02 + 0.96 * rand(), 0.02 + 0.96 * rand()] as [number, number])], 3 + (k % 2));
+        const s = scoreDrawing(framed(scribble), t);
+        expect(s.parts, `${path.basename(file)}: ${JSON.stringify(s)}`).toBeLessThan(0.3);
+        expect(s.score).toBeLessThan(0.3);
+      }
+    }
+  });
+
+  it.runIf(GALLERIES.length > 0).each(GALLERIES)(`$theme gallery: an outline left open by a gap of up to ${CLOSE_GAP} px still encloses the shape`, ({ files }) => {
+    for (const file of files) {
+      const t = loadTarget(file);
+      const outline = boundaryOf(t.silhouette, t.side);
+      const closed = scoreDrawing(framed(paintMask(new Uint8Array(CANVAS * CANVAS), outline)), t);
+      // The gap: the outline's pixels in a band CLOSE_GAP wide across the top half, right of the centre.
+      const open = scoreDrawing(framed(paintMask(new Uint8Array(CANVAS * CANVAS), outline, 0, 0, (x, y) => !(y < SCORE_SIDE / 2 && x >= 36 && x < 36 + CLOSE_GAP))), t);
+      expect(open.silhouette, path.basename(file)).toBeGreaterThan(closed.silhouette - 0.05);
+      expect(open.score).toBeGreaterThanOrEqual(Math.min(0.8, closed.score - 0.05));
+    }
   });
 });

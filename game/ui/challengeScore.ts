@@ -2,31 +2,46 @@
  * The Challenge's score: how well the player's doodle draws the target, judged
  * on the drawing itself against the target's own outline (the gallery edges),
  * not on ink near the target's bounding box or on how the generated photo's
- * tones happen to match.
+ * tones happen to match. The live meter and the result both call scoreDrawing
+ * on the drawing as it is: one number, never a best-so-far of an older drawing.
  *
  * Both drawings are framed the same way (cropped to their ink, the longer side
  * scaled to the frame minus a margin, centred: how the model frames a doodle),
  * so where and how large the player draws does not matter. At SCORE_SIDE² they
  * are compared on four counts, each 0–1:
  *
- * - silhouette: intersection over union of the shapes the lines enclose;
- * - outline: share of the target's silhouette boundary the player drew (within TOLERANCE);
- * - on target: share of the player's lines that lie on the target's lines (scribbles cost);
- * - parts: share of the target's inner lines (laces, straps, eyes) the player drew.
+ * - silhouette: intersection over union of the shapes the lines enclose (an
+ *   outline open by up to about 2·CLOSE_GAP px still encloses its shape);
+ * - outline: F1 of the two shapes' boundaries (within TOLERANCE);
+ * - on target: share of the player's lines on the target's lines (within
+ *   TOLERANCE; a player's inner line within PART_TOLERANCE of a target part);
+ * - parts: share of the target's inner lines (laces, straps, eyes) that the
+ *   player's inner lines (inside their own shape, off their own outline) cover,
+ *   times the drawing's core (below): a scribble over the page covers every
+ *   part but is not the target, so its parts count is 0, not 100 %.
  *
- * score = geometric mean of ramp(silhouette), ramp(outline), ramp(on target),
- * times 0.8 + 0.2·ramp(parts): a clean outline alone scores 80–90 %, the
- * inner parts add the rest. A ramp maps "nothing alike" (a floor measured on blank, one
- * line and random scribbles) to 0 and "as traced" to 1, so a blank canvas, a
- * line or a scribble stay below 30 % and a traced outline reaches 80 % or more
- * (tests: challengeScore.test.ts on the shipped galleries, and the browser test).
- * Pure logic on masks: no DOM.
+ * core = geometric mean of ramp(silhouette), ramp(outline) and ramp(on target
+ * above chance: Target.chance, the share ink anywhere gets); score = core ×
+ * ((1 − PARTS_WEIGHT) + PARTS_WEIGHT·ramp(parts)): a clean outline alone scores
+ * about 85 %, the inner parts add the rest. A ramp maps "nothing alike" (a
+ * floor measured on blank, one line and scribbles, page-filling ones included)
+ * to 0 and "as traced" to 1, so those stay below 30 % and a traced outline
+ * reaches 85 %. A part drawn where the target has one (on its line or up to
+ * PART_TOLERANCE beside it) raises on target and parts and leaves the shape as
+ * it is, so it never lowers the score (tests: challengeScore.test.ts on the
+ * shipped galleries, and the browser tests). Pure logic on masks: no DOM.
  */
 import { fillFromBorder } from '../../shared/pixels/masks';
 
 export const SCORE_SIDE = 64;
 /** Pixels (at SCORE_SIDE) a line may be off and still count as on the target's line. */
 export const TOLERANCE = 2;
+/**
+ * Pixels (at SCORE_SIDE) a player's inner line may be from a target part and
+ * still cover it: parts are drawn by looking at the photo, not traced. (Such a
+ * line still costs on "on target" when it is beyond TOLERANCE of every line.)
+ */
+export const PART_TOLERANCE = 3;
 /** Darkness (1 − luminance) above which a pixel is ink; gallery edges are grey, thin lines. */
 export const INK_DARKNESS = 0.2;
 /** Margin per side when framing, as a fraction of the side (the model's default framing margin). */
@@ -36,11 +51,12 @@ export const SCORE_MARGIN = 0.04;
 const RAMPS = {
   silhouette: [0.55, 0.9],
   outline: [0.45, 0.85],
-  onTarget: [0.5, 0.9],
-  parts: [0.05, 0.5],
+  /** Applied to on target above chance (Target.chance). */
+  onTarget: [0.35, 0.85],
+  parts: [0.1, 0.6],
 } as const;
 /** Weight of the parts (inner lines) in the score. */
-const PARTS_WEIGHT = 0.2;
+const PARTS_WEIGHT = 0.15;
 
 export interface ScoreParts {
   silhouette: number;
@@ -52,6 +68,8 @@ export interface ScoreParts {
 export interface ChallengeScore extends ScoreParts {
   /** 0–1. */
   score: number;
+  /** What each count earns, 0–1 (its ramp; on target above chance): what explainScore ranks. */
+  credit: ScoreParts;
 }
 
 export interface Target {
@@ -67,7 +85,15 @@ export interface Target {
   /** Within TOLERANCE of any target line or the boundary. */
   nearLines: Uint8Array;
   nearBoundary: Uint8Array;
+  /** Within PART_TOLERANCE of an inner line. */
   nearInner: Uint8Array;
+  /**
+   * Share of the frame within TOLERANCE of the target's lines: the "on target"
+   * that ink anywhere gets by chance. A detailed target's bands cover 40–80 %
+   * of the frame (60–100 % of its inside), so a scribble over the page was 73 %
+   * on target; the on-target credit counts only what is above this chance.
+   */
+  chance: number;
 }
 
 /** Ink mask of RGBA (or RGB/gray) pixels: 1 where darker than INK_DARKNESS (transparent counts as paper). */
@@ -140,12 +166,36 @@ export function dilate(mask: Uint8Array, side: number, r: number): Uint8Array {
   return out;
 }
 
-/** What the lines enclose, lines included: everything not reachable from the border without crossing a line (gaps of a pixel closed). */
-export function silhouetteOf(lines: Uint8Array, side: number): Uint8Array {
-  const walls = dilate(lines, side, 1);
-  const outside = fillFromBorder(side, side, (i) => !walls[i]);
+/**
+ * Pixels (at SCORE_SIDE) of a gap in an outline that still closes it: strokes
+ * drawn by hand rarely meet exactly, and an outline left open by 3 px enclosed
+ * nothing (its shape was its lines, and the score fell from 85 % to 0).
+ */
+export const CLOSE_GAP = 3;
+
+
+/**
+ * What the lines enclose, lines included: everything the outside cannot reach
+ * from the border without passing within `close` pixels of a line (so gaps up
+ * to about 2·close are closed), with the outside then grown back to a pixel
+ * from the lines (so the shape is not fattened by the closing).
+ */
+export function silhouetteOf(lines: Uint8Array, side: number, close = CLOSE_GAP): Uint8Array {
+  // On a grid padded by `close`: a wall touching the frame's edge must not cut off the outside beyond it.
+  const p = close, w = side + 2 * p;
+  const padded = new Uint8Array(w * w);
+  for (let y = 0; y < side; y++) padded.set(lines.subarray(y * side, (y + 1) * side), (y + p) * w + p);
+  const walls = dilate(padded, w, close);
+  const reached = fillFromBorder(w, w, (i) => !walls[i]);
+  const outside = dilate(reached, w, close - 1);
+  const lineRim = dilate(padded, w, 1);
   const sil = new Uint8Array(side * side);
-  for (let i = 0; i < sil.length; i++) sil[i] = outside[i] ? 0 : 1;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const i = (y + p) * w + x + p;
+      sil[y * side + x] = outside[i] && !lineRim[i] ? 0 : 1;
+    }
+  }
   return sil;
 }
 
@@ -202,23 +252,75 @@ export function makeTarget(edges: Uint8Array, side = SCORE_SIDE): Target {
   const nearBoundary = dilate(boundary, side, TOLERANCE);
   const inner = edges.map((v, i) => (v && !nearBoundary[i] ? 1 : 0));
   const lines = edges.map((v, i) => v | boundary[i]);
-  return { side, edges, silhouette, boundary, inner, nearLines: dilate(lines, side, TOLERANCE), nearBoundary, nearInner: dilate(inner, side, TOLERANCE) };
+  const nearLines = dilate(lines, side, TOLERANCE);
+  const nearInner = dilate(inner, side, PART_TOLERANCE);
+  return { side, edges, silhouette, boundary, inner, nearLines, nearBoundary, nearInner, chance: count(nearLines.map((v, i) => v | nearInner[i])) / (side * side) };
 }
+
+/** The player's drawing read as the score reads it. */
+export interface DrawingReading {
+  /** What the player's lines enclose. */
+  shape: Uint8Array;
+  /** Its boundary (the player's outline). */
+  boundary: Uint8Array;
+  /** The player's inner lines: inside their own shape, away from their own outline. */
+  inner: Uint8Array;
+  /**
+   * The player's line pixels that count as on the target: within TOLERANCE of
+   * its lines, or an inner line within PART_TOLERANCE of one of its parts.
+   */
+  onTarget: Uint8Array;
+}
+
+/**
+ * Reads the player's framed lines against a target. A line is an inner line by
+ * where it sits in the player's own drawing (inside their shape, off their
+ * outline), so a misplaced outline is not taken for parts.
+ */
+export function readDrawing(player: Uint8Array, target: Target): DrawingReading {
+  const side = target.side;
+  const shape = silhouetteOf(player, side);
+  const boundary = boundaryOf(shape, side);
+  const nearOutline = dilate(boundary, side, TOLERANCE);
+  const inner = player.map((v, i) => v & (nearOutline[i] ^ 1));
+  const onTarget = player.map((v, i) => v & (target.nearLines[i] | (inner[i] & target.nearInner[i])));
+  return { shape, boundary, inner, onTarget };
+}
+
+/**
+ * The parts count: the share of the target's inner lines the player's inner
+ * lines cover (within PART_TOLERANCE), counted to the degree the drawing is the
+ * target at all (`core`: its shape, outline and lines on target). Proximity
+ * alone cannot tell a part from a scribble at SCORE_SIDE: the tolerance bands
+ * of a detailed target's lines cover 60–100 % of its inside, so a scribble over
+ * the whole page covered every part ("parts 100 %") while the drawing scored 0.
+ * A part drawn on the target's line raises both factors, so it never lowers the
+ * count. A target without inner lines is matched by a drawing without any.
+ */
+function partsMatch(drawing: DrawingReading, target: Target, core: number): number {
+  const drawn = drawing.inner.some((v) => v);
+  if (!target.inner.some((v) => v)) return drawn ? 0 : core;
+  if (!drawn) return 0;
+  return coverage(target.inner, dilate(drawing.inner, target.side, PART_TOLERANCE)) * core;
+}
+
+const NO_SCORE = { score: 0, silhouette: 0, outline: 0, onTarget: 0, parts: 0 };
 
 /** Scores the player's framed lines against a target. */
 export function scoreDrawing(player: Uint8Array, target: Target): ChallengeScore {
   const side = target.side;
-  if (!player.some((v) => v)) return { score: 0, silhouette: 0, outline: 0, onTarget: 0, parts: 0 };
-  const nearPlayer = dilate(player, side, TOLERANCE);
-  const parts: ScoreParts = {
-    silhouette: iou(silhouetteOf(player, side), target.silhouette),
-    outline: outlineMatch(boundaryOf(silhouetteOf(player, side), side), target),
-    onTarget: coverage(player, target.nearLines),
-    parts: count(target.inner) ? coverage(target.inner, nearPlayer) : 1,
-  };
-  const core = Math.cbrt(ramp(parts.silhouette, RAMPS.silhouette) * ramp(parts.outline, RAMPS.outline) * ramp(parts.onTarget, RAMPS.onTarget));
-  const score = core * (1 - PARTS_WEIGHT + PARTS_WEIGHT * ramp(parts.parts, RAMPS.parts));
-  return { score, ...parts };
+  if (!player.some((v) => v)) return { ...NO_SCORE, credit: { ...NO_SCORE } };
+  const drawing = readDrawing(player, target);
+  const silhouette = iou(drawing.shape, target.silhouette);
+  const outline = outlineMatch(drawing.boundary, target);
+  const onTarget = coverage(player, drawing.onTarget);
+  const aboveChance = target.chance < 1 ? (onTarget - target.chance) / (1 - target.chance) : 1;
+  const credit = { silhouette: ramp(silhouette, RAMPS.silhouette), outline: ramp(outline, RAMPS.outline), onTarget: ramp(aboveChance, RAMPS.onTarget), parts: 0 };
+  const core = Math.cbrt(credit.silhouette * credit.outline * credit.onTarget);
+  const parts = partsMatch(drawing, target, core);
+  credit.parts = ramp(parts, RAMPS.parts);
+  const score = core * (1 - PARTS_WEIGHT + PARTS_WEIGHT * credit.parts);
+  return { score, silhouette, outline, onTarget, parts, credit };
 }
 
 /**
@@ -230,11 +332,11 @@ export function explainScore(s: ChallengeScore): string {
   if (s.score === 0 && s.silhouette === 0 && s.outline === 0) return 'Draw the outline of the target photo.';
   const pct = (v: number) => `${Math.round(v * 100)}%`;
   const tips: [number, string][] = [
-    [ramp(s.silhouette, RAMPS.silhouette), `shape ${pct(s.silhouette)}: close the outline so it encloses the same shape`],
-    [ramp(s.outline, RAMPS.outline), `outline ${pct(s.outline)}: draw all around the target's edge, where it is`],
-    [ramp(s.onTarget, RAMPS.onTarget), `on target ${pct(s.onTarget)}: lines away from the target's lines cost points`],
+    [s.credit.silhouette, `shape ${pct(s.silhouette)}: close the outline so it encloses the same shape`],
+    [s.credit.outline, `outline ${pct(s.outline)}: draw all around the target's edge, where it is`],
+    [s.credit.onTarget, `on target ${pct(s.onTarget)}: lines away from the target's lines cost points`],
   ];
   tips.sort((a, b) => a[0] - b[0]);
-  if (tips[0][0] >= 1) return ramp(s.parts, RAMPS.parts) >= 1 ? 'Spot on.' : `Weakest: parts ${pct(s.parts)}: add the inner lines (laces, straps, eyes…).`;
+  if (tips[0][0] >= 1) return s.credit.parts >= 1 ? 'Spot on.' : `Weakest: parts ${pct(s.parts)}: add the inner lines (laces, straps, eyes…).`;
   return `Weakest: ${tips[0][1]}.`;
 }
