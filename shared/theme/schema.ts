@@ -19,6 +19,8 @@ export const MAX_PARAMETERS = 150_000_000;
 export const MAX_ACTIVATION_BYTES = 1024 * 1024 * 1024;
 /** theme.json and model.json are small; anything bigger is not a theme. */
 export const MAX_JSON_BYTES = 4 * 1024 * 1024;
+/** What a shipped theme folder may weigh in all (weights, gallery, preview): the game downloads it before the first stroke. */
+export const THEME_FOLDER_BUDGET_BYTES = 4 * 1024 * 1024;
 
 /**
  * The one rule for where a theme lives: `path` (a folder, or its theme.json)

@@ -5,6 +5,7 @@
 import { Option } from 'commander';
 import { DOODLE_MARGIN, MAX_DOODLE_MARGIN } from '../../shared/doodleFraming';
 import { QUANTIZE_MODES } from '../../shared/quantize';
+import { THEME_FOLDER_BUDGET_BYTES } from '../../shared/theme/schema';
 import { FRAMES } from '../../shared/theme/schema';
 import { selectBackend, type BackendChoice } from '../backend';
 import { exportTheme, type ExportOptions } from '../themes/exportTheme';
@@ -33,7 +34,8 @@ export async function main(args: readonly string[]): Promise<number> {
     .option('--provenance <text>', 'where the training data came from (default: the dataset description in the checkpoint)')
     .option('--data <dir>', 'validation data folder (default: the checkpoint\'s training data)')
     .addOption(new Option('--format <format>', 'validation data format').argParser(parseChoice('format', ['aligned', 'photos', 'synthetic'] as const)))
-    .option('--gallery <n>', 'validation examples in gallery/', parseIntFlag('gallery'), 12)
+    .option('--gallery <n>', 'validation examples in gallery/ (fewer when the folder budget runs out)', parseIntFlag('gallery'), 12)
+    .option('--max-bytes <n>', `the theme folder's size budget: gallery examples are added while it fits (default ${THEME_FOLDER_BUDGET_BYTES}, 4 MiB)`, parseIntFlag('max-bytes'))
     .option('--limit <n>', 'evaluate at most N validation images', parseIntFlag('limit'))
     .option('--metric-size <n>', 'compute metrics at this side', parseIntFlag('metric-size'))
     .addOption(new Option('--frame <frame>', 'how the game frames drawings for this theme').argParser(parseChoice('frame', FRAMES)))

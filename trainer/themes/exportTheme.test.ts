@@ -79,7 +79,7 @@ describe('exportTheme', () => {
   it('writes theme.json, model.json, shards, preview and gallery; the loader accepts it', async () => {
     const r = results.uint8;
     const names = r.files.map((f) => f.path);
-    expect(names).toEqual(expect.arrayContaining(['theme.json', 'model.json', 'group1-shard1of1.bin', 'preview.png', 'gallery/01-edges.png', 'gallery/04-photo.png']));
+    expect(names).toEqual(expect.arrayContaining(['theme.json', 'model.json', 'group1-shard1of1.bin', 'preview.jpg', 'gallery/01-edges.png', 'gallery/04-photo.jpg']));
     const theme = JSON.parse(await fs.readFile(path.join(r.dir, 'theme.json'), 'utf8'));
     expect(theme).toMatchObject({
       name: 't-uint8', title: 'Test uint8', config, direction: 'AtoB',
@@ -122,8 +122,20 @@ describe('exportTheme', () => {
     const index = validateThemeIndex(JSON.parse(await fs.readFile(path.join(themesDir, 'index.json'), 'utf8')));
     expect(index.default).toBe('t-none');
     expect(index.themes.map((t) => t.name)).toEqual(['t-none', 't-float16', 't-uint8']);
-    expect(index.themes[2]).toEqual({ name: 't-uint8', title: 'Test uint8', path: 't-uint8', preview: 't-uint8/preview.png' });
+    expect(index.themes[2]).toEqual({ name: 't-uint8', title: 'Test uint8', path: 't-uint8', preview: 't-uint8/preview.jpg' });
   });
+
+  it('keeps the folder within its size budget by writing fewer gallery examples, and says so when the weights alone exceed it', async () => {
+    const full = results.uint8;
+    const tight = await exportTheme({ checkpoint: runDir, out: path.join(themesDir, 't-budget'), quantize: 'uint8', galleryCount: 4, evalLimit: 2, maxBytes: full.totalBytes - 1, index: null });
+    expect(tight.theme.gallery!.length).toBeGreaterThan(0);
+    expect(tight.theme.gallery!.length).toBeLessThan(4);
+    expect(tight.totalBytes).toBeLessThanOrEqual(full.totalBytes - 1);
+    const weightBytes = full.files.filter((f) => f.path.endsWith('.bin')).reduce((n, f) => n + f.bytes, 0);
+    const over = await exportTheme({ checkpoint: runDir, out: path.join(themesDir, 't-over'), quantize: 'uint8', galleryCount: 4, evalLimit: 2, maxBytes: weightBytes, index: null });
+    expect(over.theme.gallery).toEqual([]);
+    expect(over.warnings.join('\n')).toMatch(/over its budget of \d+ bytes/);
+  }, 120_000);
 
   it('a missing checkpoint is a clear error', async () => {
     await expect(exportTheme({ checkpoint: path.join(tmp, 'nope'), out: path.join(tmp, 'x'), quantize: 'uint8' })).rejects.toThrow(/No checkpoint in/);

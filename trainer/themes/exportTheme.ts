@@ -23,9 +23,15 @@ import { openDataset, type Dataset, type DatasetFormat } from '../data';
 import { evaluationDatasetOptions, type TrainOptions } from '../options';
 import { evaluate, roundMetrics, signedToUnit } from './evaluate';
 import { folderSource } from './folderSource';
-import { encodePng, updateThemeIndexFile, writeThemeDir } from './writeTheme';
+import { encodeJpeg, encodePng, updateThemeIndexFile, writeThemeDir } from './writeTheme';
+import { THEME_FOLDER_BUDGET_BYTES } from '../../shared/theme/schema';
 import { BadInputError } from '../../shared/errors';
 import { fromUnitRange, toUnitRange } from '../../shared/image';
+
+/** The theme's preview picture (a photo: JPEG). */
+const PREVIEW_FILE = 'preview.jpg';
+/** Room kept for what theme.json gains after the budget is counted (the metrics). */
+const THEME_JSON_GROWTH_BYTES = 600;
 
 /** Quantized output must stay this close (SSIM to the float32 output) or export refuses without `force`. */
 export const MIN_FIDELITY_SSIM = 0.99;
@@ -45,6 +51,8 @@ export interface ExportOptions {
   data?: string;
   format?: DatasetFormat;
   galleryCount?: number;
+  /** The folder's size budget: gallery examples are added only while the folder stays within it (default THEME_FOLDER_BUDGET_BYTES). */
+  maxBytes?: number;
   /** Evaluate at most this many validation images (default all). */
   evalLimit?: number;
   metricSize?: number;
@@ -170,6 +178,16 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
     const dataset = await openValidation(opts, config, state.options, log);
     const extra = new Map<string, Uint8Array>();
     const size = config.size;
+    /** The menu's picture of the theme: its photo of one drawing. */
+    const addPreview = async (drawing: tf.Tensor3D) => {
+      const photo = translator!.translate(drawing);
+      extra.set(PREVIEW_FILE, await encodeJpeg(Uint8Array.from(await photo.data()), size, size));
+      photo.dispose();
+      packed.theme.preview = PREVIEW_FILE;
+    };
+    const budget = opts.maxBytes ?? THEME_FOLDER_BUDGET_BYTES;
+    // theme.json grows by the metrics after this count: leave room for them.
+    const bytesSoFar = () => [...themeFileMap(packed, extra).values()].reduce((n, b) => n + b.byteLength, 0) + THEME_JSON_GROWTH_BYTES;
     if (dataset) {
       const count = Math.min(opts.galleryCount ?? 12, dataset.length);
       const rng = new Rng(0);
@@ -178,11 +196,22 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
         const s = await dataset.sample(i, rng, false);
         const edges = signedToUnit(s.edges, size);
         const photo = signedToUnit(s.photo, size);
+        if (i === 0) await addPreview(edges);
         const id = String(i + 1).padStart(2, '0');
-        extra.set(`gallery/${id}-edges.png`, await encodePng(unitToBytes(edges), size, size));
-        extra.set(`gallery/${id}-photo.png`, await encodePng(unitToBytes(photo), size, size));
-        gallery.push({ edges: `gallery/${id}-edges.png`, photo: `gallery/${id}-photo.png` });
+        const files: [string, Uint8Array][] = [
+          [`gallery/${id}-edges.png`, await encodePng(unitToBytes(edges), size, size, 3, true)],
+          [`gallery/${id}-photo.jpg`, await encodeJpeg(unitToBytes(photo), size, size)],
+        ];
         photo.dispose();
+        const adds = files.reduce((n, [, b]) => n + b.byteLength, 0) + JSON.stringify({ edges: files[0][0], photo: files[1][0] }).length + 1;
+        if (bytesSoFar() + adds > budget) {
+          edges.dispose();
+          log(`gallery: ${i} of ${count} examples fit the folder budget of ${budget} bytes`);
+          break;
+        }
+        for (const [f, b] of files) extra.set(f, b);
+        gallery.push({ edges: files[0][0], photo: files[1][0] });
+        packed.theme.gallery = gallery; // counted in theme.json from here on
         galleryInputs.push(edges);
       }
       packed.theme.gallery = gallery;
@@ -196,12 +225,9 @@ export async function exportTheme(opts: ExportOptions): Promise<ExportResult> {
       const synthetic = await openDataset(evaluationDatasetOptions(undefined, { format: 'synthetic', direction: 'AtoB', size }));
       for (let i = 0; i < 4; i++) galleryInputs.push(signedToUnit((await synthetic.sample(i, new Rng(i), false)).edges, size));
     }
-    if (galleryInputs.length) {
-      const photo = translator.translate(galleryInputs[0]);
-      extra.set('preview.png', await encodePng(Uint8Array.from(await photo.data()), size, size));
-      photo.dispose();
-      packed.theme.preview = 'preview.png';
-    }
+    if (!packed.theme.preview && galleryInputs.length) await addPreview(galleryInputs[0]);
+    const total = bytesSoFar();
+    if (total > budget) warn(`the theme folder is about ${total} bytes, over its budget of ${budget} bytes: the game downloads all of it before the first stroke`);
 
     const fid = fidelity(generator, translator.model, galleryInputs);
     packed.theme.weights.fidelity = { maxAbsError: Number(fid.maxAbsError.toPrecision(3)), ssim: Math.round(fid.ssim * 1e5) / 1e5, images: fid.images };

@@ -110,7 +110,7 @@ describe('translate messages (item 8)', () => {
     const { runCliProcess } = await import('../cliProcess.testkit');
     const input = path.join(tmp, 'in');
     await fs.mkdir(input, { recursive: true });
-    await fs.copyFile(path.join(ROOT, 'assets/themes/shoes/preview.png'), path.join(input, 'a.png'));
+    await fs.copyFile(path.join(ROOT, 'assets/themes/shoes/gallery/01-edges.png'), path.join(input, 'a.png'));
     const file = path.join(tmp, 'out-file');
     await fs.writeFile(file, 'x');
     const r = await runCliProcess(path.join(ROOT, 'trainer/cli/translate.ts'), ['--theme', path.join(ROOT, 'assets/themes/shoes'), '--in', input, '--out', file, '--backend', 'cpu']);
