@@ -28,7 +28,6 @@ RECIPES=(
   "resize|--upsample resize"
   "resize-ema|--upsample resize --ema 0.999"
   "resize-ema-fm|--upsample resize --ema 0.999 --feature-matching 10"
-  "resize-ema-hints|--upsample resize --ema 0.999 --colour-hints 0.5"
 )
 
 mkdir -p "$OUT"

@@ -6,8 +6,8 @@
 // The object is the colour tool's (shared/photoParts: all but the light background the border reaches).
 // Where the dab goes: the deepest point inside the outline where the photo shows the object (a dab in
 // a bag's empty handle loop means nothing; an outline open wider than the tool bridges: the deepest point of
-// the object); `plainShare` puts it at the deepest point inside the outline whatever the photo shows there. With --learned, hint themes also feed the dab to the learned hint channel.
-//   npx tsx scripts/colour-share.ts [--doodles DIR] [--learned] [--per-doodle] [--json]
+// the object); `plainShare` puts it at the deepest point inside the outline whatever the photo shows there.
+//   npx tsx scripts/colour-share.ts [--doodles DIR] [--per-doodle] [--json]
 //   DIR holds shoe/, purse/, cat/ (default ../shared/doodles/quickdraw); each is paired with its theme.
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -60,8 +60,8 @@ function score(before: Uint8Array, after: Uint8ClampedArray, colourer: RegionCol
   };
 }
 
-async function photoOf(t: Translator, img: { data: Uint8Array; width: number; height: number }, hints: ColourHint[] = []) {
-  const x = t.prepare({ ...img, channels: 3 }, 'doodle', hints);
+async function photoOf(t: Translator, img: { data: Uint8Array; width: number; height: number }) {
+  const x = t.prepare({ ...img, channels: 3 }, 'doodle');
   const photo = t.translatePrepared(x);
   const bytes = Uint8Array.from(await photo.data());
   photo.dispose();
@@ -122,14 +122,6 @@ for (const [category, themeName] of PAIRS) {
       const plainScore = score(photo.bytes, colourer.render(plainDab), colourer, colourer.maskAt(plainDab[0]), rgb);
       (results[name] ??= []).push({ ...scored, plainShare: plainScore.share });
       if (flag('--per-doodle')) process.stderr.write(`${category} ${path.basename(file)} ${name}: ${scored.share.toFixed(3)} (plain ${plainScore.share.toFixed(3)})\n`);
-      if (flag('--learned') && t.takesHints) {
-        const learned = await photoOf(t, img, [dab]);
-        const alone = new RegionColourer(learned.bytes, 3, learned.regions);
-        const none = new Uint8Array(alone.object.length);
-        (results[`${name}, learned channel only`] ??= []).push(score(learned.bytes, Uint8ClampedArray.from(learned.bytes), alone, none, rgb));
-        const both = placeDabs([dab], learned.framing);
-        (results[`${name}, learned + region`] ??= []).push(score(learned.bytes, alone.render(both), alone, alone.maskAt(both[0]), rgb));
-      }
     }
   }
   for (const [name, list] of Object.entries(results)) {

@@ -40,17 +40,16 @@ for pair in shoes:shoe handbags:purse cats:cat; do
       "$out/$(ls "$out" | sed -n 12p)" assets/themes/cats/preview.png
   fi
   rm -rf "$out"
-  if grep -q '"colourHints": true' "assets/themes/$theme/theme.json"; then
-    out=$(mktemp -d)
-    npx tsx scripts/make-hints.ts "$DOODLES/$category" "$out/hints.json"
-    npm run -s translate -- --theme "assets/themes/$theme" --in "$DOODLES/$category" --out "$out/photos" --side-by-side --hints "$out/hints.json"
-    npx tsx scripts/make-gallery.ts "$out/photos" "docs/gallery-$theme-colours.png" --cols 4 --max 24
-    rm -rf "$out"
-  fi
+  # The colour tool on every theme (shared/regionColour): a few dabs per doodle.
+  out=$(mktemp -d)
+  npx tsx scripts/make-hints.ts "$DOODLES/$category" "$out/hints.json"
+  npm run -s translate -- --theme "assets/themes/$theme" --in "$DOODLES/$category" --out "$out/photos" --side-by-side --hints "$out/hints.json"
+  npx tsx scripts/make-gallery.ts "$out/photos" "docs/gallery-$theme-colours.png" --cols 4 --max 24
+  rm -rf "$out"
 done
 
-# Hint fidelity on val (5 hints from each target photo), and the held-out pairs, looked at once.
+# Val, and the held-out pairs, looked at once.
 for t in shoes handbags; do
-  npm run -s eval -- --theme "assets/themes/$t" --data "$DATA/edges2$t-mini" --hints 5 --json
+  npm run -s eval -- --theme "assets/themes/$t" --data "$DATA/edges2$t-mini" --json
   npm run -s eval -- --theme "assets/themes/$t" --data "$SPLITS/$t-heldout" --json
 done

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/data}
 COMMON=(--size 128 --load-size 143 --ngf 24 --ndf 32 --channel-cap 96 --upsample resize --ema 0.999
-  --colour-hints 0.5 --max-hints 8 --doodle-strokes 0.5 --epochs 1 --epochs-decay 1 --save-every 200 --sample-every 500 --json)
+  --doodle-strokes 0.5 --epochs 1 --epochs-decay 1 --save-every 200 --sample-every 500 --json)
 # Held-out split: the last 100 training pairs (0900–0999) are kept out of training and looked at once, at the
 # end (scripts/split-data.sh makes SPLITS/{shoes,handbags}/{train,val,test}).
 SPLITS=${SPLITS:-../splits}

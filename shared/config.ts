@@ -25,7 +25,12 @@ export const UPSAMPLE_MODES: readonly Upsample[] = ['transpose', 'resize'];
  */
 export type BlockLayout = 'pix2pix' | 'keras-gan';
 export const BLOCK_LAYOUTS: readonly BlockLayout[] = ['pix2pix', 'keras-gan'];
-/** Colour-hint channels appended to the generator input: hint RGB (in [-1,1], 0 where unhinted) and a 0/1 mask. */
+/**
+ * Input channels that themes trained with the retired learned hint channel have after the edge
+ * image (hint RGB and a mask, as in Zhang et al. 2017). Colour now comes after the generator
+ * (shared/regionColour); these channels are always fed zero, what such a theme saw for a drawing
+ * without dabs.
+ */
 export const HINT_CHANNELS = 4;
 
 export interface ModelConfig {
@@ -48,8 +53,8 @@ export interface ModelConfig {
   nLayersD: number;
   /** Decoder upsampling (absent in older themes and checkpoints: 'transpose'). */
   upsample: Upsample;
-  /** The generator also takes colour hints (HINT_CHANNELS more input channels); D still sees only the edges. */
-  colourHints: boolean;
+  /** A theme from the retired learned hint channel: HINT_CHANNELS more generator inputs, fed zero; D sees only the edges. Absent: false. */
+  colourHints?: boolean;
   /** Norm on the innermost encoder block too (affinelayer/pix2pix-tensorflow does; junyanz's unet does not). Absent: false. */
   innermostNorm?: boolean;
   /** Instance norm with a learned per-channel scale and offset (imported generators whose batch norm runs on batch statistics). Absent: false. */
@@ -61,9 +66,9 @@ export interface ModelConfig {
 }
 
 /** The fields that older configs lack, with the values those configs were built with. */
-export const CONFIG_FIELD_DEFAULTS = { upsample: 'transpose', colourHints: false } as const satisfies Partial<ModelConfig>;
+export const CONFIG_FIELD_DEFAULTS = { upsample: 'transpose' } as const satisfies Partial<ModelConfig>;
 
-/** Generator input channels: the edge image plus, for hint themes, the hint channels. */
+/** Generator input channels: the edge image plus, for themes from the learned hint channel, its zero channels. */
 export function generatorInChannels(config: ModelConfig): number {
   return config.inChannels + (config.colourHints ? HINT_CHANNELS : 0);
 }

@@ -7,6 +7,7 @@
  *   await t.warmup();
  *   const photo = t.translate(canvasOrImageDataOrTensor); // int32 [S, S, 3] in [0, 255]
  *   await t.drawTo(outputCanvas, drawing);
+ *   const c = await t.translateColourable(drawing);      // RGBA + the doodle's regions, for the colour tool
  *   t.dispose();
  *
  * Inputs of any size are fitted to the model's S×S: "letterbox" scales the
@@ -21,7 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { normalizeDoodle } from './doodleFraming';
-import { type ColourHint, checkHints, frameHints, type Framing, letterboxFraming, renderHintChannels } from './colourHints';
+import { type Framing, letterboxFraming } from './colourHints';
 import { HINT_CHANNELS } from './config';
 import { type Frame, loadTheme, type LoadedTheme, type ReadOptions, type ThemeJson, type ThemeSource } from './theme';
 import { drawOnGpu } from './translatorGpu';
@@ -180,6 +181,17 @@ export async function inputRegions(x: tf.Tensor4D): Promise<DoodleRegions> {
   return findRegions(ink, w, h);
 }
 
+/** A photo and what the colour tool needs to recolour it (Translator.translateColourable). */
+export interface ColourablePhoto {
+  /** size×size RGBA bytes. */
+  pixels: Uint8ClampedArray;
+  size: number;
+  /** The doodle's regions in the photo's frame. */
+  regions: DoodleRegions;
+  /** Where the drawing went in the photo (model = (input − c) · scale + o): places the dabs. */
+  framing: Framing;
+}
+
 export class Translator {
   readonly theme: ThemeJson;
   readonly model: tf.LayersModel;
@@ -219,21 +231,14 @@ export class Translator {
     if (this.disposed) throw new TranslatorError('disposed', `the translator for ${this.label} was disposed`);
   }
 
-  /** Whether this theme's model takes colour hints (theme.json config.colourHints). */
-  get takesHints(): boolean {
-    return this.theme.config.colourHints === true;
-  }
-
   /**
-   * The model input for `input`: [1, S, S, inChannels (+ hint channels)] in [-1, 1].
-   * `frame` overrides the translator's. `hints` are dabs in the input's pixel
-   * coordinates, placed by the same framing as the drawing; themes without
-   * hint inputs ignore them.
+   * The model input for `input`: [1, S, S, inChannels (+ the zero hint channels of
+   * themes trained with the retired learned hint channel, config.colourHints)] in [-1, 1].
+   * `frame` overrides the translator's.
    */
-  prepare(input: TranslatorInput, frame: Frame = this.frame, hints: readonly ColourHint[] = []): tf.Tensor4D {
+  prepare(input: TranslatorInput, frame: Frame = this.frame): tf.Tensor4D {
     this.check();
     const { size, inChannels } = this.theme.config;
-    if (hints.length) checkHints(hints);
     let framing: Framing | null = null;
     const edges = tf.tidy(() => {
       let img: tf.Tensor3D;
@@ -265,21 +270,42 @@ export class Translator {
       return fromUnitRange(img).expandDims(0) as tf.Tensor4D;
     });
     this.lastFraming = framing;
-    if (!this.takesHints) return edges;
-    // Hint themes: the hint colour and mask channels after the edges (all zero without hints).
-    const placed = hints.length && framing ? frameHints(hints, framing, size) : [];
+    if (this.theme.config.colourHints !== true) return edges;
+    // Colour now comes after the generator (shared/regionColour): such a theme's hint channels
+    // get what it was trained with for a drawing without dabs, zeros.
     return tf.tidy(() => {
-      const channels = tf.tensor4d(renderHintChannels(placed, size), [1, size, size, HINT_CHANNELS]);
-      const x = tf.concat([edges, channels], 3) as tf.Tensor4D;
+      const x = tf.concat([edges, tf.zeros([1, size, size, HINT_CHANNELS])], 3) as tf.Tensor4D;
       edges.dispose();
       return x;
     });
   }
 
-  /** The photo for `input` (with colour `hints` on hint themes): int32 [S, S, 3] in [0, 255]. The caller disposes it. */
-  translate(input: TranslatorInput, frame: Frame = this.frame, hints: readonly ColourHint[] = []): tf.Tensor3D {
+  /** The photo for `input`: int32 [S, S, 3] in [0, 255]. The caller disposes it. */
+  translate(input: TranslatorInput, frame: Frame = this.frame): tf.Tensor3D {
     this.check();
-    return tf.tidy(() => this.translatePrepared(this.prepare(input, frame, hints)));
+    return tf.tidy(() => this.translatePrepared(this.prepare(input, frame)));
+  }
+
+  /**
+   * The photo for `input` with what the colour tool needs to recolour it without running the
+   * model again (shared/regionColour): RGBA bytes, the doodle's regions in the photo's frame, and
+   * where the drawing went (lastFraming). Reads the photo back from the backend.
+   */
+  async translateColourable(input: TranslatorInput, frame: Frame = this.frame): Promise<ColourablePhoto> {
+    const x = this.prepare(input, frame);
+    const framing = this.lastFraming!;
+    try {
+      const photo = this.translatePrepared(x);
+      let pixels: Uint8ClampedArray;
+      try {
+        pixels = await tf.browser.toPixels(photo);
+      } finally {
+        photo.dispose();
+      }
+      return { pixels, size: this.size, regions: await inputRegions(x), framing };
+    } finally {
+      x.dispose();
+    }
   }
 
   /** The photo for a model input made by `prepare` (for callers that also show that input). The caller disposes both. */
@@ -293,8 +319,8 @@ export class Translator {
   }
 
   /** The photo as RGBA bytes (ImageData layout). Reads back from the backend. */
-  async translatePixels(input: TranslatorInput, frame: Frame = this.frame, hints: readonly ColourHint[] = []): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
-    const photo = this.translate(input, frame, hints);
+  async translatePixels(input: TranslatorInput, frame: Frame = this.frame): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
+    const photo = this.translate(input, frame);
     try {
       const data = await tf.browser.toPixels(photo);
       return { data, width: this.size, height: this.size };
@@ -308,8 +334,8 @@ export class Translator {
    * the CPU where possible: tf.browser.draw on backends with a Draw kernel
    * (cpu, webgpu), a texture blit on WebGL2 (translatorGpu), else toPixels.
    */
-  async drawTo(canvas: HTMLCanvasElement | OffscreenCanvas, input: TranslatorInput, frame: Frame = this.frame, hints: readonly ColourHint[] = []): Promise<void> {
-    const photo = this.translate(input, frame, hints);
+  async drawTo(canvas: HTMLCanvasElement | OffscreenCanvas, input: TranslatorInput, frame: Frame = this.frame): Promise<void> {
+    const photo = this.translate(input, frame);
     try {
       if (tf.getKernel('Draw', tf.getBackend())) {
         tf.browser.draw(photo, canvas as HTMLCanvasElement);

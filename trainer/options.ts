@@ -147,13 +147,6 @@ export const TRAIN_OPTIONS = {
     flag: '--feature-matching <λ>', help: 'weight of pix2pixHD\'s discriminator feature-matching loss in G\'s objective (pix2pixHD: 10); 0 = off',
     default: 0, range: NON_NEGATIVE, runDefining: true,
   }),
-  /** Share of training samples given colour hints from the target photo (0 = a model without hint inputs). */
-  colourHints: num({
-    flag: '--colour-hints <P>', help: 'share of training samples given 1..--max-hints colour hints taken from the target photo; > 0 makes a model that takes hints',
-    default: 0, range: PROBABILITY, runDefining: true,
-  }),
-  /** Most hints per hinted sample (the count is uniform in 1..maxHints). */
-  maxHints: int({ flag: '--max-hints <N>', help: 'most colour hints per hinted sample', default: 8, runDefining: true }),
   ganMode: choice<GanMode>(['vanilla', 'lsgan'], { flag: '--gan-mode <mode>', help: 'GAN loss', default: 'vanilla', runDefining: true }),
   lambdaL1: num({ flag: '--lambda-l1 <λ>', help: 'weight of the L1 term', default: 100, range: NON_NEGATIVE, runDefining: true }),
   lr: num({ flag: '--lr <lr>', help: 'Adam learning rate', default: 2e-4, range: NON_NEGATIVE, runDefining: true }),
@@ -319,7 +312,6 @@ export function modelConfigFrom(options: TrainOptions): ModelConfig {
     dropout: options.dropout,
     nLayersD: options.nLayersD,
     upsample: options.upsample,
-    colourHints: options.colourHints > 0,
   };
 }
 

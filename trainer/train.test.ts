@@ -111,17 +111,29 @@ describe('training', () => {
   });
 });
 
-describe('quality and hint options in the loop', () => {
-  it('trains a resize-decoder, EMA, colour-hint model and saves the average that export uses', async () => {
-    const out = path.join(tmp, 'hints');
+describe('quality options in the loop', () => {
+  it('trains a resize-decoder, EMA model and saves the average that export uses', async () => {
+    const out = path.join(tmp, 'ema');
     const before = tf.memory().numTensors;
-    await train(small(out, { iters: 4, upsample: 'resize', ema: 0.99, featureMatching: 10, colourHints: 0.5, sampleEvery: 4 }), null, null, { backend: 'wasm', progress: silent, log: () => {} });
+    await train(small(out, { iters: 4, upsample: 'resize', ema: 0.99, featureMatching: 10, sampleEvery: 4 }), null, null, { backend: 'wasm', progress: silent, log: () => {} });
     expect(tf.memory().numTensors).toBe(before);
     const { state } = await readCheckpointState(out);
-    expect(state.config).toMatchObject({ upsample: 'resize', colourHints: true });
+    expect(state.config).toMatchObject({ upsample: 'resize' });
+    expect(state.config.colourHints).toBeUndefined();
     expect(await fs.readdir(path.join(out, 'checkpoint'))).toContain('generator-ema');
     const { generator } = await loadCheckpoint(out);
     expect(generator.name).toBe('generator_ema');
+    expect(generator.inputs[0].shape).toEqual([null, 32, 32, 3]);
+    generator.dispose();
+  });
+
+  it('--init-from a theme of the retired learned hint channel: fine-tunes it, its hint inputs fed zeros', async () => {
+    const themeDir = path.join(tmp, 'hint-theme');
+    await writeRandomTheme(themeDir, { size: 32, ngf: 16, ndf: 8, nLayersD: 2, colourHints: true }, { gallery: 0 });
+    const out = path.join(tmp, 'from-hint-theme');
+    await train(small(out, { iters: 2, initFrom: themeDir, sampleEvery: 2 }), null, null, { backend: 'wasm', progress: silent, log: () => {} });
+    const { generator, state } = await loadCheckpoint(out);
+    expect(state.config.colourHints).toBe(true);
     expect(generator.inputs[0].shape).toEqual([null, 32, 32, 7]);
     generator.dispose();
   });

@@ -5,7 +5,7 @@ import { Pix2PixModel, type Losses, DEFAULT_HYPERPARAMS, type TrainHyperparams }
 import { Rng } from '../shared/random';
 import { type CheckpointState, type LossRecord, CHECKPOINT_VERSION, CheckpointError, confirmCheckpoint, loadTrainingCheckpoint, resumeChanges, saveCheckpoint, stagesBefore, type TrainingStage } from './checkpoint';
 import { divergenceMessage } from './divergence';
-import { type ModelConfig, validateConfig } from '../shared/config';
+import { generatorInChannels, type ModelConfig, validateConfig } from '../shared/config';
 import { loadTheme, THEME_FILE } from '../shared/theme';
 import { folderSource } from './themes/folderSource';
 import { openDataset } from './data';
@@ -14,8 +14,6 @@ import type { Dataset, Sample } from './data/types';
 import { edgeStyleOf, evaluationDatasetOptions, modelConfigFrom, Schedule, type TrainOptions } from './options';
 import type { ProgressSink } from './progress';
 import { SAMPLES_DIR, writeReport, writeSampleGrid } from './runReport';
-import { paintHints, renderHintChannels, sampleHints, withHintChannels } from '../shared/colourHints';
-import { HINT_CHANNELS } from '../shared/config';
 
 /** How many fixed examples each sample grid shows. */
 const SAMPLE_ROWS = 4;
@@ -70,49 +68,39 @@ function batchIndices(seed: number, step: number, batch: number, length: number,
   return Array.from({ length: batch }, (_, k) => order[(start + k) % length]);
 }
 
-/** A training sample with the colour-hint channels its generator input gets (null: a model without hint inputs). */
-type HintedSample = Sample & { hints: Float32Array | null };
-
-/** Hints from the target photo for a share of samples (`colourHints`), 1..maxHints each; the rest get none. */
-function withHints(sample: Sample, options: TrainOptions, rng: Rng): HintedSample {
-  if (!(options.colourHints > 0)) return { ...sample, hints: null };
-  const count = rng.chance(options.colourHints) ? rng.int(1, options.maxHints) : 0;
-  return { ...sample, hints: renderHintChannels(sampleHints(sample.photo, options.size, count, rng), options.size) };
-}
-
-async function loadBatch(dataset: Dataset, options: TrainOptions, step: number, itersPerEpoch: number): Promise<HintedSample[]> {
+async function loadBatch(dataset: Dataset, options: TrainOptions, step: number, itersPerEpoch: number): Promise<Sample[]> {
   const indices = batchIndices(options.seed, step, options.batch, dataset.length, itersPerEpoch);
-  return Promise.all(indices.map(async (index, k) => {
-    const sample = await dataset.sample(index, new Rng((options.seed * 31 + step) * 131 + k), true);
-    return withHints(sample, options, new Rng(((options.seed * 31 + step) * 131 + k) * 17 + 5));
-  }));
+  return Promise.all(indices.map((index, k) => dataset.sample(index, new Rng((options.seed * 31 + step) * 131 + k), true)));
 }
 
-/** The generator input ([n,s,s,3], or 3 + HINT_CHANNELS with hints) and the target photos. */
-function toBatchTensors(samples: HintedSample[], size: number): { input: tf.Tensor4D; photos: tf.Tensor4D } {
+/**
+ * The generator input [n,s,s,channels] and the target photos. A model from the retired learned
+ * hint channel (config.colourHints) takes HINT_CHANNELS more input channels: they stay zero, as
+ * for a drawing without dabs, so such a theme can still be fine-tuned.
+ */
+function toBatchTensors(samples: Sample[], config: ModelConfig): { input: tf.Tensor4D; photos: tf.Tensor4D } {
+  const { size } = config;
   const n = samples.length;
   const plane = size * size * 3;
-  const channels = samples[0]?.hints ? 3 + HINT_CHANNELS : 3;
+  const channels = generatorInChannels(config);
   const input = new Float32Array(n * size * size * channels);
   const photos = new Float32Array(n * plane);
   samples.forEach((s, i) => {
-    input.set(s.hints ? withHintChannels(s.edges, s.hints, size) : s.edges, i * size * size * channels);
+    if (channels === 3) input.set(s.edges, i * plane);
+    else for (let p = 0; p < size * size; p++) for (let k = 0; k < 3; k++) input[(i * size * size + p) * channels + k] = s.edges[p * 3 + k];
     photos.set(s.photo, i * plane);
   });
   return { input: tf.tensor4d(input, [n, size, size, channels]), photos: tf.tensor4d(photos, [n, size, size, 3]) };
 }
 
-async function writeSamples(runDir: string, model: Pix2PixModel, fixed: HintedSample[], size: number, step: number): Promise<void> {
-  const { input, photos } = toBatchTensors(fixed, size);
+async function writeSamples(runDir: string, model: Pix2PixModel, fixed: Sample[], step: number): Promise<void> {
+  const size = model.config.size;
+  const { input, photos } = toBatchTensors(fixed, model.config);
   const out = model.generate(input);
   const data = await out.data();
   tf.dispose([input, photos, out]);
   const plane = size * size * 3;
-  const rows = fixed.map((s, i) => ({
-    edges: s.hints ? paintHints(s.edges, s.hints, size) : s.edges,
-    target: s.photo,
-    output: (data as Float32Array).slice(i * plane, (i + 1) * plane),
-  }));
+  const rows = fixed.map((s, i) => ({ edges: s.edges, target: s.photo, output: (data as Float32Array).slice(i * plane, (i + 1) * plane) }));
   await writeSampleGrid(path.join(runDir, SAMPLES_DIR, `step-${String(step).padStart(7, '0')}.png`), rows, size);
 }
 
@@ -224,14 +212,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
   const fixedSource = await open(evaluationDatasetOptions(options, {
     format: options.format, dir: options.data ?? undefined, direction: options.direction, size: options.size, seed: options.seed,
   })).catch(() => mainDataset);
-  // With colour hints, odd rows show 5 hints from the target and even rows none.
-  const fixed = await Promise.all(
-    Array.from({ length: Math.min(SAMPLE_ROWS, fixedSource.length) }, async (_, i): Promise<HintedSample> => {
-      const sample = await fixedSource.sample(i, new Rng(i), false);
-      const hints = options.colourHints > 0 ? renderHintChannels(sampleHints(sample.photo, options.size, i % 2 ? 5 : 0, new Rng(i + 1)), options.size) : null;
-      return { ...sample, hints };
-    }),
-  );
+  const fixed = await Promise.all(Array.from({ length: Math.min(SAMPLE_ROWS, fixedSource.length) }, (_, i) => fixedSource.sample(i, new Rng(i), false)));
 
   const schedule = new Schedule(options, dataset.length);
   const state = (): CheckpointState => ({
@@ -261,7 +242,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
     ctx.progress.event('checkpoint', { step, dir: path.join(runDir, 'checkpoint') });
   };
   const samplesAndReport = async () => {
-    await writeSamples(runDir, model, fixed, options.size, step);
+    await writeSamples(runDir, model, fixed, step);
     await writeReport(runDir, `doodle2photo training run: ${path.basename(path.resolve(runDir))}`, history, {
       step, dataset: dataset.describe(), backend: ctx.backend, seconds: Math.round(seconds), config: JSON.stringify(config),
     });
@@ -284,7 +265,7 @@ export async function train(options: TrainOptions, resume: CheckpointState | nul
       // Decode the next batch (sharp works off the main thread) while this one trains.
       next = step + 1 < schedule.totalIters ? loadBatch(dataset, options, step + 1, schedule.itersPerEpoch) : null;
       model.setLearningRate(schedule.lrAt(step));
-      const { input, photos } = toBatchTensors(samples, options.size);
+      const { input, photos } = toBatchTensors(samples, model.config);
       let losses: Losses;
       try {
         losses = await model.trainStep(input, photos, step);

@@ -1,15 +1,15 @@
 /**
- * Colour hints in the live canvas: the colour tool draws strokes like the pen
+ * Colour dabs in the live canvas: the colour tool draws strokes like the pen
  * (so undo, redo, clear, save and the eraser work on them as on ink), but
- * they never reach the edge image. Before each translation they become the
- * dabs a hint theme takes (shared/colourHints): one dab per stroke point,
- * spaced along the stroke, minus those a later eraser stroke went over.
+ * they never reach the edge image. They become the dabs that recolour the
+ * photo (shared/regionColour): one dab per stroke point, spaced along the
+ * stroke, minus those a later eraser stroke went over.
  */
 import type { ColourHint } from '../../shared/colourHints';
 import { segmentWidthPx } from './geometry';
 import type { Stroke, StrokePoint } from './types';
 
-/** Colour marks show at this opacity on the canvas the player sees (the model gets the full colour). */
+/** Colour marks show at this opacity on the canvas the player sees (the photo gets the full colour). */
 export const COLOUR_MARK_ALPHA = 0.45;
 /** Dabs along a colour stroke are spaced this many radii apart. */
 const DAB_SPACING = 1;

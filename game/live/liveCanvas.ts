@@ -4,7 +4,10 @@
  *
  *   StrokeCapture (pointer input) → History (undo/redo) → Rasterizer (edge image)
  *     → InferenceScheduler (when to translate) → EngineClient (model, off the main thread)
- *     → output canvas + 'photo' event
+ *     → RegionColourer (colour dabs, here, without the model) → output canvas + 'photo' event
+ *
+ * Colour strokes never reach the model: the last photo is kept with the doodle's
+ * regions, and a dab, an undo or a redo of one recolours it (shared/regionColour).
  *
  * The Phaser game and the <doodle-photo> widget both use it.
  */
@@ -15,7 +18,8 @@ import { EngineClient, type EngineOptions } from './engine/client';
 import type { InitResult } from './engine/protocol';
 import { beginStroke, clampPenSize, defaultBrush, extendStroke } from './geometry';
 import { COLOUR_MARK_ALPHA, hintsFromStrokes, isColourStroke } from './colourStrokes';
-import { checkHints, type Framing } from '../../shared/colourHints';
+import { checkHints, type Framing, letterboxFraming, placeDabs } from '../../shared/colourHints';
+import { RegionColourer } from '../../shared/regionColour';
 import { themeFolderUrl } from '../../shared/theme/schema';
 import { History, type Drawing } from './history';
 import { context2d, createCanvas, PAPER, Rasterizer, type AnyCanvas, type Background } from './rasterizer';
@@ -91,13 +95,20 @@ export class LiveCanvas {
   private stroke: Stroke | null = null;
   private theme: ThemeInfo | null = null;
   private themeRequest = 0;
-  private photo: ImageBitmap | null = null;
+  /** The photo as shown (the last translation, recoloured by the dabs), at model size. */
+  private photo: AnyCanvas | null = null;
+  private photoPixels: ImageData | null = null;
+  private colourer: RegionColourer | null = null;
   private photoFraming: Framing | null = null;
+  /** The bitmap the last 'photo' event carried (closed when the next one is made). */
+  private eventBitmap: ImageBitmap | null = null;
+  /** What the edge image was made of at the last translation request: a change to anything else (colour) skips the model. */
+  private inkState: { background: unknown; ink: Stroke[] } | null = null;
   private placement: PhotoPlacement;
   private brushState: Brush;
   private disposed = false;
   private init: InitResult | null = null;
-  private statsState: LiveStats = { backend: null, renderer: null, lastLatencyMs: null, lastModelMs: null, offMainThread: false, wasmThreads: false, photos: 0 };
+  private statsState: LiveStats = { backend: null, renderer: null, lastLatencyMs: null, lastModelMs: null, lastColourMs: null, offMainThread: false, wasmThreads: false, photos: 0 };
   /** Whether a translation runs during strokes; stroke ends always translate. */
   live: boolean;
 
@@ -235,7 +246,7 @@ export class LiveCanvas {
   }
 
   /**
-   * Sets the colour hints (replacing the drawn and earlier set ones) as one undoable change;
+   * Sets the colour dabs (replacing the drawn and earlier set ones) as one undoable change;
    * x, y and radius are fractions of the drawing's side. `clear()` removes them with the drawing.
    */
   setHints(hints: readonly Hint[]): boolean {
@@ -247,7 +258,7 @@ export class LiveCanvas {
     return this.afterChange(true);
   }
 
-  /** The colour hints of the drawing (drawn with the colour tool or set), as fractions of the side. */
+  /** The colour dabs of the drawing (drawn with the colour tool or set), as fractions of the side. */
   get hints(): Hint[] {
     const strokes = this.stroke ? [...this.history.present.strokes, this.stroke] : this.history.present.strokes;
     return hintsFromStrokes(strokes, 1).map((h) => ({ x: h.x, y: h.y, radius: h.radius, rgb: h.rgb }));
@@ -298,8 +309,8 @@ export class LiveCanvas {
     this.drawPhoto();
   }
 
-  /** The latest photo at model resolution (owned by the canvas; do not close it). */
-  get lastPhoto(): ImageBitmap | null {
+  /** The photo as shown, at model resolution, with the colours of every dab (owned by the live canvas; redrawn in place). */
+  get lastPhoto(): AnyCanvas | null {
     return this.photo;
   }
 
@@ -364,8 +375,10 @@ export class LiveCanvas {
     this.theme = null;
     const release = theme ? this.engine.releaseTheme(theme.url) : Promise.resolve();
     void release.finally(() => this.engine.release());
-    this.photo?.close();
+    this.eventBitmap?.close();
+    this.eventBitmap = null;
     this.photo = null;
+    this.colourer = null;
     this.events.clear();
   }
 
@@ -373,8 +386,12 @@ export class LiveCanvas {
 
   private beginStroke(point: StrokePoint, pressureSensitive: boolean): void {
     this.stroke = beginStroke(this.brushState, point, pressureSensitive);
-    if (isColourStroke(this.stroke)) this.redraw();
-    else this.rasterizer.drawIncrement(this.stroke, 0);
+    if (isColourStroke(this.stroke)) {
+      this.redraw();
+      this.recolour();
+      return;
+    }
+    this.rasterizer.drawIncrement(this.stroke, 0);
     if (this.live) this.job.request('stroke');
   }
 
@@ -385,8 +402,12 @@ export class LiveCanvas {
     let added = false;
     for (const p of points) added = extendStroke(stroke, p) || added;
     if (!added) return;
-    if (isColourStroke(stroke)) this.redraw();
-    else this.rasterizer.drawIncrement(stroke, from);
+    if (isColourStroke(stroke)) {
+      this.redraw();
+      this.recolour();
+      return;
+    }
+    this.rasterizer.drawIncrement(stroke, from);
     if (this.live) this.job.request('stroke');
   }
 
@@ -398,9 +419,11 @@ export class LiveCanvas {
   }
 
   private cancelStroke(): void {
+    const colour = this.stroke && isColourStroke(this.stroke);
     this.stroke = null;
     this.redraw();
-    this.job.request('final');
+    if (colour) this.recolour();
+    else this.job.request('final');
   }
 
   /** Commits a stroke still in progress (undo pressed mid-stroke). */
@@ -413,8 +436,37 @@ export class LiveCanvas {
     this.redraw();
     const h = this.history;
     this.events.emit('change', { canUndo: h.canUndo, canRedo: h.canRedo, empty: h.isEmpty, strokes: h.present.strokes.length });
-    this.job.request('final');
+    // Only colour changed (a dab, or undo/redo/clear of dabs alone): recolour the photo kept, no model run.
+    if (this.inkUnchanged()) this.recolour();
+    else this.job.request('final');
     return true;
+  }
+
+  /** Whether the edge image is made of what the last translation request saw (same background, same ink strokes). */
+  private inkUnchanged(): boolean {
+    const last = this.inkState;
+    if (!last || !this.photo) return false;
+    const { background, strokes } = this.history.present;
+    if (background !== last.background) return false;
+    const ink = strokes.filter((s) => !isColourStroke(s));
+    return ink.length === last.ink.length && ink.every((s, i) => s === last.ink[i]);
+  }
+
+  /**
+   * Redraws the photo kept from the last translation with the colours of the drawing's dabs
+   * (shared/regionColour): the model does not run. Undo, redo and clear give back exactly the
+   * pixels the same dabs gave before, since the colours are a function of the photo and the dabs.
+   */
+  private recolour(): void {
+    const { colourer, photoPixels, photo, photoFraming } = this;
+    if (!colourer || !photoPixels || !photo || !photoFraming) return;
+    const t0 = performance.now();
+    const side = this.rasterizer.side;
+    const dabs = placeDabs(this.hints.map((h) => ({ x: h.x * side, y: h.y * side, radius: h.radius * side, rgb: h.rgb })), photoFraming);
+    colourer.render(dabs, photoPixels.data);
+    context2d(photo).putImageData(photoPixels, 0, 0);
+    this.drawPhoto();
+    this.statsState.lastColourMs = performance.now() - t0;
   }
 
   private redraw(): void {
@@ -439,22 +491,30 @@ export class LiveCanvas {
     const theme = this.theme;
     if (!theme || this.disposed) return;
     const t0 = performance.now();
+    const { background, strokes } = this.history.present;
+    const inkState = { background, ink: strokes.filter((s) => !isColourStroke(s)) };
     const edges = this.rasterizer.edgeImageData();
-    const hints = theme.colourHints ? this.hints : [];
-    const side = this.rasterizer.side;
-    const result = await this.engine.translate(theme.url, edges, hints.map((h) => ({ x: h.x * side, y: h.y * side, radius: h.radius * side, rgb: h.rgb })));
-    if (this.disposed || this.theme !== theme) {
-      result.bitmap.close();
-      return;
-    }
-    this.photo?.close();
-    this.photo = result.bitmap;
-    this.photoFraming = result.framing;
-    this.drawPhoto();
+    const result = await this.engine.translate(theme.url, edges);
+    if (this.disposed || this.theme !== theme) return;
+    // Kept until the next translation: the colour tool recolours these without the model.
+    const { size, pixels, regions } = result;
+    this.colourer = new RegionColourer(pixels, 4, regions);
+    this.photoPixels = new ImageData(new Uint8ClampedArray(pixels), size, size);
+    if (!this.photo || this.photo.width !== size || this.photo.height !== size) this.photo = createCanvas(size, size);
+    this.photoFraming = result.framing ?? letterboxFraming(this.rasterizer.side, this.rasterizer.side, size);
+    this.inkState = inkState;
+    this.recolour();
     const latencyMs = performance.now() - t0;
     const backend: BackendName = result.backend;
     Object.assign(this.statsState, { backend, lastLatencyMs: latencyMs, lastModelMs: result.modelMs, photos: this.statsState.photos + 1 });
-    const bitmap = result.bitmap;
+    const hints = this.hints;
+    const bitmap = await createImageBitmap(this.photo);
+    if (this.disposed) {
+      bitmap.close();
+      return;
+    }
+    this.eventBitmap?.close();
+    this.eventBitmap = bitmap;
     this.events.emit('photo', {
       latencyMs,
       modelMs: result.modelMs,

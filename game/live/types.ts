@@ -19,7 +19,7 @@ export interface StrokePoint {
 
 export interface Stroke {
   tool: Tool;
-  /** Colour strokes: the hint colour (they are not drawn into the model's edge image). */
+  /** Colour strokes: the dab colour (they are not drawn into the model's edge image; shared/regionColour applies them to the photo). */
   rgb?: Rgb;
   /** Line width as a fraction of the drawing side (3 px at 256 ≈ 0.0117). */
   width: number;
@@ -67,8 +67,6 @@ export interface ThemeInfo {
   size: number;
   /** Line width (px at the model size) the theme was trained with, when it says. */
   strokeWidth: number | null;
-  /** The theme takes colour hints (the colour tool is offered). */
-  colourHints: boolean;
 }
 
 /**
@@ -83,7 +81,7 @@ export interface Hint {
 }
 
 export interface PhotoEvent {
-  /** The colour hints the photo was made with (empty without any, or for themes without hints). */
+  /** The colour dabs applied to the photo when it was shown (later dabs recolour it in place, without a new 'photo'). */
   hints: Hint[];
   /** Milliseconds from the request (edge image captured) to the photo drawn. */
   latencyMs: number;
@@ -91,9 +89,9 @@ export interface PhotoEvent {
   modelMs: number;
   backend: BackendName;
   theme: ThemeInfo;
-  /** The photo at model resolution; owned by the live canvas, valid until the next photo. */
+  /** The photo at model resolution, coloured by `hints`; owned by the live canvas, valid until the next photo. */
   bitmap: ImageBitmap;
-  /** PNG of the photo at model resolution. */
+  /** PNG of the photo at model resolution, as it is shown now (with the colours of every dab so far). */
   toBlob(): Promise<Blob | null>;
 }
 
@@ -115,6 +113,8 @@ export interface LiveStats {
   renderer: string | null;
   lastLatencyMs: number | null;
   lastModelMs: number | null;
+  /** Milliseconds the last recolouring took (a colour dab, undo or redo: the photo redrawn without the model). */
+  lastColourMs: number | null;
   /** Whether the model runs in a Worker (true) or on the main thread. */
   offMainThread: boolean;
   /** Whether wasm may use threads (the page is cross-origin isolated). */

@@ -140,9 +140,8 @@ export function bindLive(live: LiveCanvas, opts: BindOptions): LiveScreen {
     }),
     live.on('ready', (r) => {
       hud.setBackend(r.backend);
-      // The colour tool only for themes that take colour hints.
-      if (!r.theme.colourHints && live.brush.tool === 'colour') live.setTool('pen');
-      toolbar.update({ colours: r.theme.colourHints, tool: live.brush.tool });
+      // The colour tool works on every theme: it recolours the photo after the model.
+      toolbar.update({ colours: true, tool: live.brush.tool });
       hud.setState('ready', `${r.theme.title} on ${r.backend}${r.renderer ? ` (${r.renderer})` : ''}`);
       showIdle();
       showGreeting();

@@ -33,11 +33,11 @@ const TEMPLATE = `
       <button type="button" data-action="redo" title="Redo (Ctrl+Shift+Z)" disabled>↷</button>
       <button type="button" data-action="clear" title="Clear">✕</button>
       <span class="colours" hidden>
-        <button type="button" data-action="colour" data-rgb="214,40,40" aria-pressed="false" title="Colour hint: red" aria-label="Colour red" style="background:#d62828"></button>
-        <button type="button" data-action="colour" data-rgb="40,90,210" aria-pressed="false" title="Colour hint: blue" aria-label="Colour blue" style="background:#285ad2"></button>
-        <button type="button" data-action="colour" data-rgb="245,200,40" aria-pressed="false" title="Colour hint: yellow" aria-label="Colour yellow" style="background:#f5c828"></button>
-        <button type="button" data-action="colour" data-rgb="25,25,25" aria-pressed="false" title="Colour hint: black" aria-label="Colour black" style="background:#191919"></button>
-        <input type="color" data-action="colour-picker" value="#d62828" title="Colour hint: any colour" aria-label="Any colour">
+        <button type="button" data-action="colour" data-rgb="214,40,40" aria-pressed="false" title="Colour: red" aria-label="Colour red" style="background:#d62828"></button>
+        <button type="button" data-action="colour" data-rgb="40,90,210" aria-pressed="false" title="Colour: blue" aria-label="Colour blue" style="background:#285ad2"></button>
+        <button type="button" data-action="colour" data-rgb="245,200,40" aria-pressed="false" title="Colour: yellow" aria-label="Colour yellow" style="background:#f5c828"></button>
+        <button type="button" data-action="colour" data-rgb="25,25,25" aria-pressed="false" title="Colour: black" aria-label="Colour black" style="background:#191919"></button>
+        <input type="color" data-action="colour-picker" value="#d62828" title="Colour: any colour" aria-label="Any colour">
       </span>
   </div>
   <div class="message" part="message" role="alert" hidden>
@@ -164,7 +164,7 @@ export class DoodlePhotoElement extends HTMLElement {
   }
 
   /**
-   * Sets the colour hints of the drawing (hint themes): dabs {x, y, radius, rgb: [r, g, b]} with
+   * Sets the colour dabs of the drawing (each recolours the part of the photo it is in): dabs {x, y, radius, rgb: [r, g, b]} with
    * x, y, radius as fractions of the drawing's side and rgb 0–255. Replaces the earlier ones; undoable.
    */
   setHints(hints: Hint[]): boolean {
@@ -230,7 +230,7 @@ export class DoodlePhotoElement extends HTMLElement {
       live.on('ready', (d) => {
         this.showMessage(null);
         this.setStatus(d.backend);
-        this.takesHints = d.theme.colourHints;
+        this.themeReady = true;
         this.showColourTools();
         this.fire('ready', { backend: d.backend, theme: d.theme, renderer: d.renderer });
       }),
@@ -323,14 +323,14 @@ export class DoodlePhotoElement extends HTMLElement {
     else if (action === 'clear') this.clear();
   }
 
-  /** The colour tools show for themes that take colour hints, unless colours="none". */
+  /** The colour tools show once a theme is ready (every theme: colour comes after the model), unless colours="none". */
   private showColourTools(): void {
     const group = this.root.querySelector<HTMLElement>('.colours')!;
-    group.hidden = !this.takesHints || this.getAttribute('colours') === 'none';
+    group.hidden = !this.themeReady || this.getAttribute('colours') === 'none';
     if (group.hidden && this.live?.brush.tool === 'colour') this.live.setTool('pen');
   }
 
-  private takesHints = false;
+  private themeReady = false;
 
   private onKey(e: KeyboardEvent): void {
     if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z') return;

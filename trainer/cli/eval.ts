@@ -5,10 +5,10 @@
 import { Option } from 'commander';
 import { selectBackend, type BackendChoice } from '../backend';
 import type { DatasetFormat } from '../data';
-import { evaluate, hintFidelity, openEvalDataset, roundMetrics } from '../themes/evaluate';
+import { evaluate, openEvalDataset, roundMetrics } from '../themes/evaluate';
 import { folderSource } from '../themes/folderSource';
 import { Translator } from '../../shared/translator';
-import { COMMON_FLAGS, newCommand, parseChoice, parseIntFlag, runIfEntry, UsageError } from './common';
+import { COMMON_FLAGS, newCommand, parseChoice, parseIntFlag, runIfEntry } from './common';
 
 interface EvalFlags {
   theme: string;
@@ -17,7 +17,6 @@ interface EvalFlags {
   format: DatasetFormat;
   size?: number;
   limit?: number;
-  hints?: number;
   backend: BackendChoice;
   json?: boolean;
 }
@@ -30,7 +29,6 @@ export async function main(args: readonly string[]): Promise<number> {
     .addOption(new Option('--format <format>', 'dataset format').default('aligned').argParser(parseChoice('format', ['aligned', 'photos'] as const)))
     .option('--size <n>', 'compute metrics at this side (outputs and targets resized), default the model size', parseIntFlag('size'))
     .option('--limit <n>', 'evaluate at most N images', parseIntFlag('limit'))
-    .option('--hints <n>', 'colour-hint themes: also measure hint fidelity with N hints taken from each target photo (colour error under the hints, over the object and overall, with and without them)', parseIntFlag('hints'))
     .addOption(COMMON_FLAGS.backend())
     .addOption(COMMON_FLAGS.json())
     .parse(args, { from: 'user' });
@@ -58,11 +56,7 @@ export async function main(args: readonly string[]): Promise<number> {
       const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1));
       return [k, Math.round((sd / Math.sqrt(v.length)) * 1e4) / 1e4];
     }));
-    if (flags.hints !== undefined && !translator.takesHints) {
-      throw new UsageError(`--hints: theme ${translator.theme.name} takes no colour hints (it was trained without --colour-hints)`);
-    }
-    const fidelity = flags.hints !== undefined ? await hintFidelity(translator, dataset, flags.hints, { limit: flags.limit }) : undefined;
-    const out = { theme: translator.theme.name, data: flags.data, ...roundMetrics({ ...summary, split: flags.split }), stdErr, ...(fidelity ? { hintFidelity: fidelity } : {}) };
+    const out = { theme: translator.theme.name, data: flags.data, ...roundMetrics({ ...summary, split: flags.split }), stdErr };
     if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     else {
       for (const [k, v] of Object.entries(out)) process.stdout.write(`${k.padEnd(12)} ${typeof v === 'object' ? JSON.stringify(v) : v}\n`);

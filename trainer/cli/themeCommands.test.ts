@@ -4,6 +4,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shapeEdges, writeRandomTheme } from '../../testkit/randomTheme';
+import { closed, drawInk } from '../../testkit/colourFixtures';
+import { hueShare } from '../../shared/colourMeasure';
 import { ROOT, runCliProcess, runInProcess } from '../cliProcess.testkit';
 import { main as evalMain } from './eval';
 import { main as exportMain } from './export';
@@ -47,6 +49,35 @@ describe('theme commands', () => {
     expect((await fs.readdir(out)).sort()).toEqual(['doodle.png', 'pair.png']);
     const meta = await sharp(path.join(out, 'pair.png')).metadata();
     expect([meta.width, meta.height]).toEqual([64, 32]);
+  });
+
+  it('translate --hints recolours the part each dab is in, on a shipped theme (the colour tool\'s code)', async () => {
+    // A shoe outline drawn 3 px black on white, and one blue dab inside it.
+    const side = 256;
+    const ink = drawInk(side, side, [closed([[40, 90], [110, 90], [120, 140], [220, 150], [225, 190], [40, 190]])]);
+    const rgb = Buffer.alloc(side * side * 3, 255);
+    ink.forEach((v, i) => v && rgb.fill(0, i * 3, i * 3 + 3));
+    const inDir = path.join(tmp, 'shoe-in');
+    await fs.mkdir(inDir, { recursive: true });
+    await fs.writeFile(path.join(inDir, 'shoe.png'), await sharp(rgb, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer());
+    const blue = [40, 90, 210];
+    const hints = path.join(tmp, 'hints.json');
+    await fs.writeFile(hints, JSON.stringify({ 'shoe.png': [{ x: 90, y: 160, radius: 6, rgb: blue }] }));
+    const shoes = path.join(ROOT, 'assets/themes/shoes');
+    const share = async (extra: string[]) => {
+      const out = path.join(tmp, `shoe-out-${extra.length}`);
+      const r = await cli('translate', ['--theme', shoes, '--in', inDir, '--out', out, '--backend', 'cpu', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      const { data, info } = await sharp(path.join(out, 'shoe.png')).raw().toBuffer({ resolveWithObject: true });
+      const object = Uint8Array.from({ length: info.width * info.height }, (_, i) => (data[i * 3] + data[i * 3 + 1] + data[i * 3 + 2] < 3 * 230 ? 1 : 0));
+      return hueShare(data, 3, object, blue);
+    };
+    expect(await share([])).toBeLessThan(0.05);
+    expect(await share(['--hints', hints])).toBeGreaterThanOrEqual(0.7);
+    await fs.writeFile(hints, JSON.stringify([{ x: 1, y: 1, radius: -1, rgb: blue }]));
+    const bad = await cli('translate', ['--theme', shoes, '--in', inDir, '--out', path.join(tmp, 'x'), '--backend', 'cpu', '--hints', hints]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--hints .*\[0\] is not \{x, y, radius > 0/);
   });
 
   it('eval prints one JSON object with every metric', async () => {

@@ -78,7 +78,6 @@ describe('the options table', () => {
     expect(problem({ data: '/d', format: 'aligned', faceComposite: 0.5 })).toMatch(/--face-composite works on --format photos/);
     expect(problem({ ema: 1 })).toMatch(/--ema is a decay below 1/);
     expect(problem({ ema: 0.999 })).toBe('');
-    expect(problem({ colourHints: 1.5 })).toMatch(/--colour-hints is a probability/);
     expect(problem({ lr: -1 })).toMatch(/--lr must be ≥ 0/);
     expect(problem({ size: 32, loadSize: 30 })).toMatch(/--load-size 30 is smaller than --size 32/);
     expect(problem({ size: 100, depth: 5 })).toMatch(/not divisible by 2\^depth/);

@@ -1,14 +1,17 @@
 /**
  * npm run translate -- --theme DIR --in DIR --out DIR [--side-by-side] [--frame auto|letterbox|doodle] [--hints FILE.json]
  * Each input image (an edge map, an A|B pair, or a doodle on white or transparent) → a photo PNG.
+ * --hints: colour dabs, applied after the generator as the game's colour tool applies them
+ * (shared/regionColour: each dab recolours the part of the photo it is in), on any theme.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Translator, type Frame } from '../../shared/translator';
+import { inputRegions, Translator, type Frame } from '../../shared/translator';
 import { FRAMES } from '../../shared/theme/schema';
-import { checkHints, type ColourHint, HintError, paintHints } from '../../shared/colourHints';
+import { checkHints, type ColourHint, HintError, placeDabs } from '../../shared/colourHints';
+import { RegionColourer } from '../../shared/regionColour';
 import { selectBackend, type BackendChoice } from '../backend';
 import { decodeFile, describeDecodeError, listFolder } from '../data/decode';
 import { folderSource } from '../themes/folderSource';
@@ -65,18 +68,24 @@ function inputHalf(rgb: Uint8Array, w: number, h: number, leftIsInput: boolean):
   return out;
 }
 
-/** [1,S,S,c] in [-1,1] → RGB bytes; hint channels (c = 3 + 4) are painted over the edges. */
+/** [1,S,S,c] in [-1,1] → RGB bytes of its edge channels (the zero hint channels of older themes left out). */
 function modelInputBytes(x: tf.Tensor4D): Uint8Array {
   return tf.tidy(() => {
     const img = x.squeeze([0]) as tf.Tensor3D;
-    const [s, , c] = img.shape;
-    let rgb = c === 1 ? tf.tile(img, [1, 1, 3]) : img.slice([0, 0, 0], [-1, -1, 3]);
-    if (c > 3) {
-      const painted = paintHints(rgb.dataSync() as Float32Array, img.slice([0, 0, 3], [-1, -1, c - 3]).dataSync() as Float32Array, s);
-      rgb = tf.tensor3d(painted, [s, s, 3]);
-    }
+    const rgb = img.shape[2] === 1 ? tf.tile(img, [1, 1, 3]) : img.slice([0, 0, 0], [-1, -1, 3]);
     return modelToBytes(rgb.dataSync());
   });
+}
+
+/** Paints the dabs (model pixels) over RGB bytes as discs, so the side-by-side input shows where they went. */
+function paintDabs(rgb: Uint8Array, s: number, dabs: readonly ColourHint[]): void {
+  for (const d of dabs) {
+    for (let y = Math.max(0, Math.floor(d.y - d.radius)); y <= Math.min(s - 1, Math.ceil(d.y + d.radius)); y++) {
+      for (let x = Math.max(0, Math.floor(d.x - d.radius)); x <= Math.min(s - 1, Math.ceil(d.x + d.radius)); x++) {
+        if ((x + 0.5 - d.x) ** 2 + (y + 0.5 - d.y) ** 2 <= d.radius * d.radius) rgb.set(d.rgb.map(Math.round), (y * s + x) * 3);
+      }
+    }
+  }
 }
 
 function sideBySide(left: Uint8Array, right: Uint8Array, s: number): Uint8Array {
@@ -100,7 +109,7 @@ export async function main(args: readonly string[]): Promise<number> {
         .argParser(parseChoice('frame', ['auto', ...FRAMES] as const)),
     )
     .addOption(COMMON_FLAGS.backend())
-    .option('--hints <file>', 'colour-hint themes: a JSON file of dabs {x, y, radius, rgb: [r, g, b]} in the input image\'s pixels — one list for every input, or {"<image file name>": [...]}')
+    .option('--hints <file>', 'colour dabs {x, y, radius, rgb: [r, g, b]} in the input image\'s pixels, each recolouring the part of the photo it is in (the game\'s colour tool), in a JSON file: one list for every input, or {"<image file name>": [...]}')
     .parse(args, { from: 'user' });
   const f = program.opts<TranslateFlags>();
   const hints = f.hints ? await readHints(f.hints) : null;
@@ -111,10 +120,6 @@ export async function main(args: readonly string[]): Promise<number> {
   await ensureOutputDir('--out', f.out);
   await selectBackend(f.backend, log);
   const translator = await Translator.load(folderSource(f.theme));
-  if (hints && !translator.takesHints) {
-    translator.dispose();
-    throw new UsageError(`--hints: theme ${f.theme} takes no colour hints (it was trained without --colour-hints)`);
-  }
   try {
     const s = translator.size;
     let done = 0;
@@ -133,12 +138,15 @@ export async function main(args: readonly string[]): Promise<number> {
       const width = isPair ? Math.floor(img.width / 2) : img.width;
       const frame: Frame = f.frame !== 'auto' ? f.frame : isPair ? 'letterbox' : (translator.theme.input?.frame ?? 'doodle');
       const input = { data: pixels, width, height: img.height, channels: 3 };
-      // Prepared once: the same model input is translated and, with --side-by-side, shown.
-      const x = translator.prepare(input, frame, hintsFor(file, hints));
+      // Prepared once: the same model input is translated, coloured and, with --side-by-side, shown.
+      const x = translator.prepare(input, frame);
       const photo = translator.translatePrepared(x);
-      const photoBytes = Uint8Array.from(await photo.data());
+      let photoBytes = Uint8Array.from(await photo.data());
       photo.dispose();
+      const dabs = placeDabs(hintsFor(file, hints), translator.lastFraming!);
+      if (dabs.length) photoBytes = Uint8Array.from(new RegionColourer(photoBytes, 3, await inputRegions(x)).render(dabs));
       const shown = f.sideBySide ? modelInputBytes(x) : null;
+      if (shown) paintDabs(shown, s, dabs);
       x.dispose();
       let png: Uint8Array;
       if (shown) {

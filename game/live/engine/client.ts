@@ -1,4 +1,3 @@
-import type { ColourHint } from '../../../shared/colourHints';
 /**
  * EngineClient: the main-thread side of the model engine. One per page and
  * backend preference, shared (reference counted) by every LiveCanvas — so
@@ -114,9 +113,9 @@ export class EngineClient {
     await this.call('release', { url }).catch(() => undefined);
   }
 
-  async translate(url: string, edges: ImageData, hints: ColourHint[] = []): Promise<TranslateResult> {
+  async translate(url: string, edges: ImageData): Promise<TranslateResult> {
     await this.start();
-    return this.call('translate', { url, edges, hints }, [edges.data.buffer]);
+    return this.call('translate', { url, edges }, [edges.data.buffer]);
   }
 
   async memory(): Promise<MemoryInfo> {

@@ -1,8 +1,7 @@
-import type { ColourHint } from '../../../shared/colourHints';
 /**
  * The model engine: backend, one loaded model per theme URL (reference
  * counted, shared by every canvas of the page), translation of edge images to
- * photo bitmaps, and recovery from a lost WebGL context. It runs inside the
+ * photos (RGBA pixels with the doodle's regions, for the colour tool), and recovery from a lost WebGL context. It runs inside the
  * Worker (worker.ts) or, as a fallback, on the main thread (client.ts).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -25,7 +24,6 @@ export class EngineCore {
   private options: InitOptions = { backend: 'auto' };
   private backend: BackendName | null = null;
   private readonly themes = new Map<string, SharedTheme>();
-  private canvas: OffscreenCanvas | HTMLCanvasElement | null = null;
   private recovering: Promise<void> | null = null;
   private contextLost = false;
   private restores = 0;
@@ -45,7 +43,7 @@ export class EngineCore {
         return (await this.release((a as { url: string }).url)) as never;
       case 'translate': {
         const { url, edges } = a as { url: string; edges: ImageData };
-        return (await this.translate(url, edges, (a as { hints?: ColourHint[] }).hints ?? [])) as never;
+        return (await this.translate(url, edges)) as never;
       }
       case 'memory':
         return this.memory() as never;
@@ -108,16 +106,16 @@ export class EngineCore {
     }
   }
 
-  async translate(url: string, edges: ImageData, hints: ColourHint[] = []): Promise<TranslateResult> {
+  async translate(url: string, edges: ImageData): Promise<TranslateResult> {
     await this.ready();
     if (this.recovering) await this.recovering;
     try {
-      return await this.runModel(url, edges, hints);
+      return await this.runModel(url, edges);
     } catch (err) {
       if (!this.isContextLost()) throw err;
       // The context died under this translation: rebuild, then try once more.
       await this.recover('the WebGL context was lost during a translation');
-      return this.runModel(url, edges, hints);
+      return this.runModel(url, edges);
     }
   }
 
@@ -152,28 +150,15 @@ export class EngineCore {
     else await this.init$;
   }
 
-  private async runModel(url: string, edges: ImageData, hints: ColourHint[]): Promise<TranslateResult> {
+  private async runModel(url: string, edges: ImageData): Promise<TranslateResult> {
     const entry = this.themes.get(url);
     if (!entry) throw new EngineError('THEME_NOT_LOADED', `theme ${url} is not loaded`);
     const model = await entry.model;
     const t0 = performance.now();
-    const canvas = this.outputCanvas(model.info.size);
-    await model.translator.drawTo(canvas, edges, model.translator.frame, hints);
+    // Read back (not drawn on the GPU): the colour tool recolours these pixels on the main thread.
+    const photo = await model.translator.translateColourable(edges);
     const modelMs = performance.now() - t0;
-    const bitmap =
-      'transferToImageBitmap' in canvas ? canvas.transferToImageBitmap() : await createImageBitmap(canvas as HTMLCanvasElement);
-    const f = model.translator.lastFraming;
-    return { bitmap, modelMs, backend: this.backend ?? 'cpu', framing: f ? { ...f } : null };
-  }
-
-  private outputCanvas(size: number): OffscreenCanvas | HTMLCanvasElement {
-    if (!this.canvas) {
-      if (typeof OffscreenCanvas !== 'undefined') this.canvas = new OffscreenCanvas(size, size);
-      else this.canvas = document.createElement('canvas');
-    }
-    if (this.canvas.width !== size) this.canvas.width = size;
-    if (this.canvas.height !== size) this.canvas.height = size;
-    return this.canvas;
+    return { pixels: photo.pixels, size: photo.size, regions: photo.regions, modelMs, backend: this.backend ?? 'cpu', framing: { ...photo.framing } };
   }
 
   // ---- WebGL context loss -------------------------------------------------

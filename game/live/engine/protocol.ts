@@ -1,4 +1,3 @@
-import type { ColourHint } from '../../../shared/colourHints';
 /**
  * Messages between the main thread and the model engine. The same messages
  * are used when the engine runs in a Worker and when it runs on the main
@@ -6,6 +5,7 @@ import type { ColourHint } from '../../../shared/colourHints';
  */
 import type { BackendName, BackendPreference, LiveError, ThemeInfo } from '../types';
 import type { Framing } from '../../../shared/colourHints';
+import type { DoodleRegions } from '../../../shared/doodleRegions';
 
 export interface InitOptions {
   backend: BackendPreference;
@@ -24,7 +24,11 @@ export interface InitResult {
 }
 
 export interface TranslateResult {
-  bitmap: ImageBitmap;
+  /** The photo at model size, RGBA (its buffer is transferred). The colour tool recolours it on the main thread. */
+  pixels: Uint8ClampedArray;
+  size: number;
+  /** The doodle's regions in the photo's frame (shared/doodleRegions; the labels' buffer is transferred). */
+  regions: DoodleRegions;
   /** Where the drawing went in the model's frame (model = (input − c)·scale + o, edge-image pixels); null if unknown. */
   framing: Framing | null;
   modelMs: number;
@@ -41,8 +45,7 @@ export interface EngineRequests {
   init: { args: InitOptions; result: InitResult };
   load: { args: { url: string }; result: ThemeInfo };
   release: { args: { url: string }; result: void };
-  /** `hints`: colour dabs in the edge image's pixels (hint themes use them; others ignore them). */
-  translate: { args: { url: string; edges: ImageData; hints?: ColourHint[] }; result: TranslateResult };
+  translate: { args: { url: string; edges: ImageData }; result: TranslateResult };
   memory: { args: Record<string, never>; result: MemoryInfo };
   /** Test hook: forces a WebGL context loss (WEBGL_lose_context) to exercise recovery. */
   loseContext: { args: Record<string, never>; result: boolean };

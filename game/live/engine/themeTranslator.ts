@@ -15,6 +15,6 @@ export async function loadThemeTranslator(url: string): Promise<ThemeTranslator>
   const translator = await Translator.load(url);
   await translator.warmup(1);
   const { theme } = translator;
-  const info: ThemeInfo = { url, name: theme.name, title: theme.title, size: translator.size, strokeWidth: theme.input?.strokeWidth ?? null, colourHints: translator.takesHints };
+  const info: ThemeInfo = { url, name: theme.name, title: theme.title, size: translator.size, strokeWidth: theme.input?.strokeWidth ?? null };
   return { info, translator };
 }

@@ -4,7 +4,7 @@
  * smooth while the model runs. Pure message plumbing.
  */
 import { EngineCore } from './engineCore';
-import { toLiveError, type EventMessage, type RequestMessage, type ResponseMessage } from './protocol';
+import { toLiveError, type EventMessage, type RequestMessage, type ResponseMessage, type TranslateResult } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const core = new EngineCore((event) => scope.postMessage({ event } satisfies EventMessage));
@@ -15,7 +15,10 @@ scope.addEventListener('message', async (e: MessageEvent<RequestMessage>) => {
   const transfer: Transferable[] = [];
   try {
     const result = await core.handle(type, args);
-    if (result && typeof result === 'object' && 'bitmap' in result) transfer.push((result as { bitmap: ImageBitmap }).bitmap);
+    if (result && typeof result === 'object' && 'pixels' in result) {
+      const { pixels, regions } = result as TranslateResult;
+      transfer.push(pixels.buffer, regions.labels.buffer);
+    }
     response = { id, ok: true, result };
   } catch (err) {
     response = { id, ok: false, error: toLiveError(err, type === 'load' ? 'THEME_LOAD_FAILED' : 'INFERENCE_FAILED') };
