@@ -51,6 +51,19 @@ describe('photoParts', () => {
     }
   });
 
+  it('a piece the generator painted outside the drawing (a shadow larger than the shoe) hangs on the shoe, never over it', () => {
+    const SHOE: Point[] = [[40, 60], [200, 60], [200, 110], [40, 110]];
+    const ink = drawInk(S, S, [closed(SHOE)]);
+    const photo = objectPhoto(S, S, (x, y) => x > 38 && x < 202 && y > 58 && y < 240); // shoe plus a long smudge below
+    const parts = photoParts(labOf(photo.rgb), findRegions(ink, S, S));
+    const shoe = partAt(parts, 120, 85), shadow = partAt(parts, 120, 200);
+    expect(shoe).toBeGreaterThan(0);
+    expect(shadow).toBeGreaterThan(parts.doodleParts);
+    expect(parts.start[shadow + 1] - parts.start[shadow]).toBeGreaterThan(parts.start[shoe + 1] - parts.start[shoe]);
+    expect(parts.parent[shadow]).toBe(shoe);
+    expect(parts.parent[shoe]).toBe(0);
+  });
+
   it('specks and faint gray on the paper are background; paint just past the outline belongs to the region', () => {
     const SQUARE: Point[] = [[60, 60], [196, 60], [196, 196], [60, 196]];
     const ink = drawInk(S, S, [closed(SQUARE)]);

@@ -14,10 +14,11 @@
  *   little past the line); the object left over forms parts of its own (an
  *   open scribble's photo, whiskers the generator made into fur).
  * - Parents: a part takes its colour from its parent while it has no dab of its
- *   own. A part's parent is the largest part it touches that is larger than
- *   itself (the shoe for its sole, the head for an ear, the body for the fur the
- *   generator grew past an open outline). So one dab in the shoe colours the
- *   whole shoe, and a dab in the sole then recolours only the sole.
+ *   own. A doodle region's parent is the largest larger region it touches (the
+ *   shoe for its sole, the head for an ear); a piece outside every region hangs
+ *   on the largest region it touches (the shadow under a shoe, fur past an open
+ *   outline). So one dab in the shoe colours the whole shoe and what the
+ *   generator painted around it, and a dab in the sole then recolours the sole.
  *
  * Pure: no DOM, no Node, no tfjs.
  */
@@ -178,11 +179,13 @@ export function photoParts(lab: Float32Array, regions: DoodleRegions, options: P
     if ((i + 1) % w && parts[i + 1] !== p) { touch(p, parts[i + 1]); touch(parts[i + 1], p); }
     if (i < n - w && parts[i + w] !== p) { touch(p, parts[i + w]); touch(parts[i + w], p); }
   }
-  // Each part's parent: the largest part it touches that is larger than itself (ties: the lower id).
+  // Each part's parent: the largest doodle region it touches, larger than itself if it is a region
+  // itself (ties: the lower id). Only what the player drew is a parent: a piece the generator
+  // painted outside the drawing (a shadow, fur past an open outline) hangs on it, never over it.
   const parent = new Int32Array(count + 1);
   for (const key of touching.keys()) {
     const p = Math.floor(key / (count + 1)), q = key % (count + 1);
-    if (area(q) <= area(p)) continue;
+    if (q > regions.count || (p <= regions.count && area(q) <= area(p))) continue;
     const r = parent[p];
     if (!r || area(q) > area(r) || (area(q) === area(r) && q < r)) parent[p] = q;
   }
