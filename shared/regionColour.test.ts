@@ -102,6 +102,13 @@ describe('RegionColourer: one dab colours the thing', () => {
     expect(step).toBeLessThan(0.5 * full);
   });
 
+  it('warm() prepares the first dab and changes nothing it renders', () => {
+    const cold = new RegionColourer(photo.rgb, 3, regions).render([dab(...UPPER_DAB, BLUE), dab(...SOLE_DAB, GREEN)]);
+    const warmed = new RegionColourer(photo.rgb, 3, regions);
+    warmed.warm();
+    expect(same(warmed.render([dab(...UPPER_DAB, BLUE), dab(...SOLE_DAB, GREEN)]), cold)).toBe(true);
+  });
+
   it('a dab on the paper colours nothing; no dabs give the photo back', () => {
     expect(same(colourer.render([dab(10, 10, BLUE)]), photo.rgb)).toBe(true);
     expect(same(colourer.render([]), photo.rgb)).toBe(true);

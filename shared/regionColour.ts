@@ -176,6 +176,21 @@ export class RegionColourer {
   }
 
   /**
+   * Computes ahead what a first dab needs (each part with no parent, with every part hanging on
+   * it), so that dab costs one pass: the live canvas calls this while the player has not yet dabbed.
+   */
+  warm(): void {
+    const { parent, count } = this.parts;
+    const below = new Map<number, number[]>();
+    const rootOf = (p: number): number => (parent[p] ? rootOf(parent[p]) : p);
+    for (let p = 1; p <= count; p++) {
+      const r = rootOf(p);
+      (below.get(r) ?? below.set(r, []).get(r)!).push(p);
+    }
+    for (const members of below.values()) this.group(members);
+  }
+
+  /**
    * The photo with every dabbed part recoloured, in the photo's layout (RGB or RGBA).
    * `out` (same length as the photo) is reused when given.
    */

@@ -99,6 +99,8 @@ export class LiveCanvas {
   private photo: AnyCanvas | null = null;
   private photoPixels: ImageData | null = null;
   private colourer: RegionColourer | null = null;
+  /** The colourer warm() was last scheduled for. */
+  private warmed: RegionColourer | null = null;
   private photoFraming: Framing | null = null;
   /** The bitmap the last 'photo' event carried (closed when the next one is made). */
   private eventBitmap: ImageBitmap | null = null;
@@ -223,6 +225,7 @@ export class LiveCanvas {
   /** Pen size in pixels at a 256 px model, tool, eraser scale. */
   setBrush(brush: Partial<Brush>): void {
     this.brushState = { ...this.brushState, ...brush, size: clampPenSize(brush.size ?? this.brushState.size) };
+    this.warmColourer();
   }
 
   setTool(tool: Tool): void {
@@ -442,6 +445,19 @@ export class LiveCanvas {
     return true;
   }
 
+  /**
+   * With the colour tool in hand, prepares the photo's parts for a first dab (RegionColourer.warm)
+   * once the current task is done, so the dab itself is one pass; pen strokes never pay for it.
+   */
+  private warmColourer(): void {
+    const colourer = this.colourer;
+    if (!colourer || this.brushState.tool !== 'colour' || this.warmed === colourer) return;
+    this.warmed = colourer;
+    setTimeout(() => {
+      if (this.colourer === colourer && !this.disposed) colourer.warm();
+    }, 0);
+  }
+
   /** Whether the edge image is made of what the last translation request saw (same background, same ink strokes). */
   private inkUnchanged(): boolean {
     const last = this.inkState;
@@ -504,6 +520,7 @@ export class LiveCanvas {
     this.photoFraming = result.framing ?? letterboxFraming(this.rasterizer.side, this.rasterizer.side, size);
     this.inkState = inkState;
     this.recolour();
+    this.warmColourer();
     const latencyMs = performance.now() - t0;
     const backend: BackendName = result.backend;
     Object.assign(this.statsState, { backend, lastLatencyMs: latencyMs, lastModelMs: result.modelMs, photos: this.statsState.photos + 1 });
