@@ -49,6 +49,8 @@ export class ChallengeScene extends Phaser.Scene {
     const drawPane = pane('Your doodle', 'doodle');
     const photoPane = pane('Your photo', 'photo');
     drawPane.el.classList.add('draw-pane');
+    targetPane.el.classList.add('target-pane');
+    photoPane.el.classList.add('photo-pane');
     const clock = h('span', { class: 'timer', role: 'timer', 'aria-label': 'Time left', 'data-testid': 'timer', text: formatClock(LEVEL_SECONDS) });
     const fill = h('div', { class: 'fill' });
     const bar = h('div', { class: 'bar', role: 'meter', 'aria-label': 'Score: how well your drawing matches the target', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0, 'data-testid': 'similarity' }, fill);
@@ -87,8 +89,8 @@ export class ChallengeScene extends Phaser.Scene {
       { class: 'screen challenge', 'aria-label': 'Challenge' },
       h('header', { class: 'topbar' }, back, title, clock, hud.el),
       meter,
-      result,
-      h('div', { class: 'board challenge' }, targetPane.el, drawPane.el, photoPane.el),
+      // The result lies over the target's pane (styles.css), so the drawing and its photo stay in view.
+      h('div', { class: 'board challenge' }, targetPane.el, drawPane.el, photoPane.el, result),
       binding.toolbar.el,
     );
     const unmount = mountScreen(screen);

@@ -75,7 +75,7 @@ export class MenuScene extends Phaser.Scene {
     let declaredBytes: number | null = null;
     const showChallenge = (galleryCount: number | null) => {
       if (galleryCount === 0) {
-        challenge.replaceWith(h('span', { class: 'no-challenge meta', 'data-testid': `no-challenge-${entry.name}`, text: 'No challenge: this theme has no example photos to match' }));
+        challenge.replaceWith(h('span', { class: 'no-challenge meta', 'data-testid': `no-challenge-${entry.name}`, text: 'No challenge: this theme has no example photos to match.' }));
         return;
       }
       challenge.disabled = false; // unknown (theme.json unreadable) stays offered: opening it says why it fails
@@ -101,9 +101,13 @@ export class MenuScene extends Phaser.Scene {
     };
     render();
     this.renders.set(entry.name, render);
-    void probeTheme(entry).then((probe) => {
+    let galleryKnown = false;
+    void probeTheme(entry, (count) => {
+      galleryKnown = true;
+      showChallenge(count);
+    }).then((probe) => {
       declaredBytes = probe?.weightBytes ?? null;
-      showChallenge(probe ? probe.galleryCount : null);
+      if (!galleryKnown) showChallenge(null);
       if (card.isConnected) render();
     });
 

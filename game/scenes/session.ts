@@ -107,12 +107,15 @@ export interface ThemeProbe {
 /**
  * A cheap check of a theme the menu shows: fetch and validate theme.json only,
  * so a broken theme says which and why at once, and the menu knows whether it
- * has a gallery (a Challenge). Returns null when it cannot be read (the theme
- * is then marked broken, unless it already loaded).
+ * has a gallery (a Challenge: `onGallery`, called before validation). Returns
+ * null when it cannot be read (the theme is then marked broken, unless it already loaded).
  */
-export async function probeTheme(entry: IndexedTheme): Promise<ThemeProbe | null> {
+export async function probeTheme(entry: IndexedTheme, onGallery: (count: number) => void = () => {}): Promise<ThemeProbe | null> {
   const known = app.themes.get(entry.name);
-  if (known?.state === 'ready') return { weightBytes: known.detail.weightBytes, galleryCount: known.detail.gallery.length };
+  if (known?.state === 'ready') {
+    onGallery(known.detail.gallery.length);
+    return { weightBytes: known.detail.weightBytes, galleryCount: known.detail.gallery.length };
+  }
   const file = `${entry.url}theme.json`;
   try {
     const res = await fetch(file);
@@ -125,6 +128,10 @@ export async function probeTheme(entry: IndexedTheme): Promise<ThemeProbe | null
     } catch (e) {
       throw new Error(`${file}: is not valid JSON (${(e as Error).message})`);
     }
+    // The gallery is known at once (the Challenge button waits for it); validation needs the theme
+    // reader's chunk, which brings TensorFlow.js and takes seconds to parse on a slow machine.
+    const gallery = (json as { gallery?: unknown } | null)?.gallery;
+    onGallery(Array.isArray(gallery) ? gallery.length : 0);
     const { validateThemeJson } = await import('../ui/themeLoad');
     const theme = validateThemeJson(json, file);
     return { weightBytes: theme.weights.bytes, galleryCount: theme.gallery?.length ?? 0 };

@@ -18,7 +18,8 @@ export function pane(titleText: string, testid: string, extraClass = ''): Pane {
   const title = h('h2', {}, h('span', { text: titleText }));
   const overlay = h('div', { class: 'overlay', hidden: true, 'data-testid': `${testid}-message` });
   const surface = h('div', { class: `surface ${extraClass}`.trim(), 'data-testid': testid }, overlay);
-  const el = h('section', { class: 'pane', 'aria-label': titleText }, title, surface);
+  // The surface sits in a box the layout sizes; the surface is the largest square that box holds (styles.css).
+  const el = h('section', { class: 'pane', 'aria-label': titleText }, title, h('div', { class: 'fit' }, surface));
   return {
     el,
     surface,
